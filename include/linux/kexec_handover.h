@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Kexec HandOver (KHO): pass structured state and ranges of memory from the
+ * running kernel to the next one across kexec.
+ *
+ * Drivers register a notifier. When user space activates KHO, each notifier
+ * is called with KEXEC_KHO_DUMP and a flattened device tree under
+ * construction (the libfdt sequential-write API), and adds its own node. A
+ * node may name memory that must survive the kexec in place with a "mem"
+ * property: an array of struct kho_mem in native endianness.
+ */
+#ifndef _LINUX_KEXEC_HANDOVER_H
+#define _LINUX_KEXEC_HANDOVER_H
+
+#include <linux/errno.h>
+#include <linux/types.h>
+
+struct notifier_block;
+
+/* Events of the KHO notifier chain. */
+enum kho_event {
+	KEXEC_KHO_DUMP = 0,	/* data: the void *fdt to write a node into */
+	KEXEC_KHO_ABORT = 1,	/* data: NULL; drop what the dump recorded */
+};
+
+/**
+ * struct kho_mem - a range of physical memory handed to the next kernel
+ * @addr: physical address of the first byte
+ * @len: length in bytes
+ *
+ * The element of every "mem" property; the layout is ABI.
+ */
+struct kho_mem {
+	__u64 addr;
+	__u64 len;
+};
+
+/* Root compatible of the KHO device tree, and name of the memory property. */
+#define KHO_FDT_COMPATIBLE	"kho-v1"
+#define KHO_MEM_PROP		"mem"
+
+#ifdef CONFIG_KEXEC_KHO
+int register_kho_notifier(struct notifier_block *nb);
+int unregister_kho_notifier(struct notifier_block *nb);
+bool kho_is_active(void);
+int kho_fdt_errno(int fdt_err);
+void kho_reserve_scratch(void);
+#else
+static inline int register_kho_notifier(struct notifier_block *nb)
+{
+	return -EINVAL;
+}
+
+static inline int unregister_kho_notifier(struct notifier_block *nb)
+{
+	return -EINVAL;
+}
+
+static inline bool kho_is_active(void)
+{
+	return false;
+}
+
+static inline int kho_fdt_errno(int fdt_err)
+{
+	return -EINVAL;
+}
+
+static inline void kho_reserve_scratch(void)
+{
+}
+#endif /* CONFIG_KEXEC_KHO */
+
+#endif /* _LINUX_KEXEC_HANDOVER_H */

@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Kexec HandOver: state shared between the KHO sources and their KUnit
+ * suites. Not for drivers: they use <linux/kexec_handover.h>.
+ */
+#ifndef _KERNEL_KEXEC_KHO_INTERNAL_H
+#define _KERNEL_KEXEC_KHO_INTERNAL_H
+
+#include <linux/mutex.h>
+#include <linux/notifier.h>
+#include <linux/sizes.h>
+#include <linux/types.h>
+
+/* Size of the DT buffer unless user space says otherwise. */
+#define KHO_DT_MAX_DEFAULT	(10 * SZ_1M)
+/* Smallest DT buffer that holds a header and the root node. */
+#define KHO_DT_MAX_MIN		256
+/* The DT is copied into scratch for the next kernel: keep it sane. */
+#define KHO_DT_MAX_LIMIT	SZ_1G
+
+/**
+ * struct kho_out - the outgoing side of one KHO instance
+ * @chain: notifiers called with KEXEC_KHO_DUMP and KEXEC_KHO_ABORT
+ * @lock: serializes activation, abort and changes of @dt_max
+ * @fdt: the finished DT while active, NULL otherwise
+ * @dt_max: size of the buffer the DT is built in
+ * @scratch_size: size of the scratch region; activation needs one
+ * @publish: optional, makes the finished DT visible (called under @lock)
+ * @unpublish: optional, undoes @publish before the DT is freed
+ *
+ * The kernel has one instance, behind /sys/kernel/kho; the KUnit suites
+ * build their own.
+ */
+struct kho_out {
+	struct blocking_notifier_head chain;
+	struct mutex lock;
+	void *fdt;
+	size_t dt_max;
+	phys_addr_t scratch_size;
+	int (*publish)(struct kho_out *out);
+	void (*unpublish)(struct kho_out *out);
+};
+
+void kho_out_init(struct kho_out *out, phys_addr_t scratch_size);
+int kho_out_store_active(struct kho_out *out, const char *buf);
+int kho_out_store_dt_max(struct kho_out *out, const char *buf);
+
+#endif /* _KERNEL_KEXEC_KHO_INTERNAL_H */

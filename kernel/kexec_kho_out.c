@@ -1,0 +1,441 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Kexec HandOver, outgoing side: the notifier chain drivers serialize their
+ * state through, the DT it is serialized into, /sys/kernel/kho, and the
+ * scratch region reserved early in boot for the next kernel.
+ */
+
+#define pr_fmt(fmt) "kho: " fmt
+
+#include <linux/cma.h>
+#include <linux/init.h>
+#include <linux/kexec_handover.h>
+#include <linux/kobject.h>
+#include <linux/libfdt.h>
+#include <linux/mm.h>
+#include <linux/string.h>
+#include <linux/sysfs.h>
+#include <kunit/visibility.h>
+
+#include "kexec_kho_internal.h"
+
+static int kho_dt_publish(struct kho_out *out);
+static void kho_dt_unpublish(struct kho_out *out);
+
+static struct kho_out kho_out = {
+	.chain = BLOCKING_NOTIFIER_INIT(kho_out.chain),
+	.lock = __MUTEX_INITIALIZER(kho_out.lock),
+	.dt_max = KHO_DT_MAX_DEFAULT,
+	.publish = kho_dt_publish,
+	.unpublish = kho_dt_unpublish,
+};
+
+static phys_addr_t kho_scratch_request __initdata;
+static struct cma *kho_scratch_cma;
+
+/**
+ * kho_fdt_errno() - translate a libfdt error into an errno
+ * @fdt_err: negative libfdt error code (-FDT_ERR_*)
+ *
+ * Notifier callbacks that write into the KHO DT return
+ * notifier_from_errno(kho_fdt_errno(err)) when a libfdt call fails, so that
+ * a DT that outgrew dt_max is reported to user space as -ENOSPC.
+ *
+ * Return: -ENOSPC for a full buffer, -EINVAL for any other libfdt error.
+ */
+int kho_fdt_errno(int fdt_err)
+{
+	return fdt_err == -FDT_ERR_NOSPACE ? -ENOSPC : -EINVAL;
+}
+EXPORT_SYMBOL_GPL(kho_fdt_errno);
+
+/**
+ * register_kho_notifier() - take part in the handover
+ * @nb: notifier block; its callback receives enum kho_event
+ *
+ * On KEXEC_KHO_DUMP the callback adds its node(s) to the DT passed as data,
+ * with the libfdt sequential-write API, and returns NOTIFY_OK, or an error
+ * with notifier_from_errno(). On KEXEC_KHO_ABORT it forgets the dump.
+ * Callbacks run in order of priority, then of registration.
+ *
+ * Return: 0.
+ */
+int register_kho_notifier(struct notifier_block *nb)
+{
+	return blocking_notifier_chain_register(&kho_out.chain, nb);
+}
+EXPORT_SYMBOL_GPL(register_kho_notifier);
+
+/**
+ * unregister_kho_notifier() - stop taking part in the handover
+ * @nb: notifier block given to register_kho_notifier()
+ *
+ * Return: 0, or -ENOENT if @nb was not registered.
+ */
+int unregister_kho_notifier(struct notifier_block *nb)
+{
+	return blocking_notifier_chain_unregister(&kho_out.chain, nb);
+}
+EXPORT_SYMBOL_GPL(unregister_kho_notifier);
+
+/**
+ * kho_is_active() - is a handover serialized and ready to be loaded?
+ *
+ * While it is, drivers must not change what they serialized.
+ *
+ * Return: true between a successful activation and the next abort.
+ */
+bool kho_is_active(void)
+{
+	return READ_ONCE(kho_out.fdt);
+}
+EXPORT_SYMBOL_GPL(kho_is_active);
+
+/*
+ * libfdt's sequential-write API does not track nesting: a callback that
+ * leaves a node open would produce a DT that no parser accepts. Walk the
+ * finished tree and require the root node to close last.
+ */
+static int kho_fdt_check_nesting(const void *fdt)
+{
+	int depth = 0;
+	int offset = 0;
+
+	while (offset >= 0 && depth >= 0)
+		offset = fdt_next_node(fdt, offset, &depth);
+
+	return depth < 0 ? 0 : -EINVAL;
+}
+
+static int kho_out_serialize(struct kho_out *out)
+{
+	void *fdt;
+	int err;
+
+	fdt = kvmalloc(out->dt_max, GFP_KERNEL);
+	if (!fdt)
+		return -ENOMEM;
+
+	err = fdt_create(fdt, out->dt_max);
+	err = err ?: fdt_finish_reservemap(fdt);
+	err = err ?: fdt_begin_node(fdt, "");
+	err = err ?: fdt_property_string(fdt, "compatible", KHO_FDT_COMPATIBLE);
+	if (err) {
+		err = kho_fdt_errno(err);
+		goto free;
+	}
+
+	err = notifier_to_errno(blocking_notifier_call_chain(&out->chain,
+							     KEXEC_KHO_DUMP, fdt));
+	if (err) {
+		pr_err("a notifier failed to serialize its state: %d\n", err);
+		goto abort;
+	}
+
+	err = fdt_end_node(fdt);
+	err = err ?: fdt_finish(fdt);
+	if (err) {
+		err = kho_fdt_errno(err);
+		pr_err("cannot finish the DT: %d\n", err);
+		goto abort;
+	}
+
+	err = kho_fdt_check_nesting(fdt);
+	if (err) {
+		pr_err("a notifier left a node of the DT open\n");
+		goto abort;
+	}
+
+	WRITE_ONCE(out->fdt, fdt);
+	return 0;
+
+abort:
+	blocking_notifier_call_chain(&out->chain, KEXEC_KHO_ABORT, NULL);
+free:
+	kvfree(fdt);
+	return err;
+}
+
+static void kho_out_release(struct kho_out *out)
+{
+	blocking_notifier_call_chain(&out->chain, KEXEC_KHO_ABORT, NULL);
+	kvfree(out->fdt);
+	WRITE_ONCE(out->fdt, NULL);
+}
+
+static void kho_out_abort(struct kho_out *out)
+{
+	if (out->unpublish)
+		out->unpublish(out);
+	kho_out_release(out);
+}
+
+static int kho_out_activate(struct kho_out *out)
+{
+	int err;
+
+	if (!out->scratch_size) {
+		pr_err("cannot activate: no scratch region, boot with kho_scratch=<size>\n");
+		return -ENOMEM;
+	}
+
+	err = kho_out_serialize(out);
+	if (err)
+		return err;
+
+	if (out->publish) {
+		err = out->publish(out);
+		if (err) {
+			pr_err("cannot publish the DT: %d\n", err);
+			kho_out_release(out);
+		}
+	}
+	return err;
+}
+
+/**
+ * kho_out_init() - set up an idle KHO instance
+ * @out: instance to set up
+ * @scratch_size: size of its scratch region, 0 for none
+ */
+void kho_out_init(struct kho_out *out, phys_addr_t scratch_size)
+{
+	BLOCKING_INIT_NOTIFIER_HEAD(&out->chain);
+	mutex_init(&out->lock);
+	out->fdt = NULL;
+	out->dt_max = KHO_DT_MAX_DEFAULT;
+	out->scratch_size = scratch_size;
+	out->publish = NULL;
+	out->unpublish = NULL;
+}
+EXPORT_SYMBOL_IF_KUNIT(kho_out_init);
+
+/**
+ * kho_out_store_active() - activate or abort as user space asked
+ * @out: KHO instance
+ * @buf: what was written to "active": a boolean as kstrtobool() reads it
+ *
+ * Writing the current state is a no-op. Activation calls every notifier
+ * with KEXEC_KHO_DUMP; if one fails, or the DT outgrows dt_max, all of them
+ * are called with KEXEC_KHO_ABORT and nothing stays allocated.
+ *
+ * Return: 0, -EINVAL for a value that is not a boolean, -ENOMEM without a
+ * scratch region, or the cause of a failed serialization (-ENOSPC for a
+ * full DT, the failing notifier's errno otherwise).
+ */
+int kho_out_store_active(struct kho_out *out, const char *buf)
+{
+	bool active;
+	int err = 0;
+
+	if (kstrtobool(buf, &active)) {
+		pr_warn("active: not a boolean, use 0 or 1\n");
+		return -EINVAL;
+	}
+
+	mutex_lock(&out->lock);
+	if (active && !out->fdt)
+		err = kho_out_activate(out);
+	else if (!active && out->fdt)
+		kho_out_abort(out);
+	mutex_unlock(&out->lock);
+
+	return err;
+}
+EXPORT_SYMBOL_IF_KUNIT(kho_out_store_active);
+
+/**
+ * kho_out_store_dt_max() - resize the buffer the DT is built in
+ * @out: KHO instance
+ * @buf: what was written to "dt_max": a number as kstrtoull() reads it
+ *	 with base 0 (decimal, 0x hex or 0 octal)
+ *
+ * Return: 0, -EINVAL for a value that is not a number or lies outside
+ * [KHO_DT_MAX_MIN, KHO_DT_MAX_LIMIT], -EBUSY while active.
+ */
+int kho_out_store_dt_max(struct kho_out *out, const char *buf)
+{
+	unsigned long long size;
+	int err = 0;
+
+	if (kstrtoull(buf, 0, &size)) {
+		pr_warn("dt_max: not a number\n");
+		return -EINVAL;
+	}
+	if (size < KHO_DT_MAX_MIN || size > KHO_DT_MAX_LIMIT) {
+		pr_warn("dt_max: %llu is outside [%u, %u]\n", size,
+			KHO_DT_MAX_MIN, KHO_DT_MAX_LIMIT);
+		return -EINVAL;
+	}
+
+	mutex_lock(&out->lock);
+	if (out->fdt) {
+		pr_warn("dt_max: cannot resize while active\n");
+		err = -EBUSY;
+	} else {
+		out->dt_max = size;
+	}
+	mutex_unlock(&out->lock);
+
+	return err;
+}
+EXPORT_SYMBOL_IF_KUNIT(kho_out_store_dt_max);
+
+static struct kobject *kho_kobj;
+
+static ssize_t dt_read(struct file *file, struct kobject *kobj,
+		       struct bin_attribute *attr, char *buf, loff_t pos,
+		       size_t count)
+{
+	/* The file exists only while the DT does: see kho_dt_unpublish(). */
+	const void *fdt = kho_out.fdt;
+
+	return memory_read_from_buffer(buf, count, &pos, fdt,
+				       fdt_totalsize(fdt));
+}
+
+static struct bin_attribute bin_attr_dt = __BIN_ATTR(dt, 0400, dt_read,
+						      NULL, 0);
+
+static int kho_dt_publish(struct kho_out *out)
+{
+	bin_attr_dt.size = fdt_totalsize(out->fdt);
+	return sysfs_create_bin_file(kho_kobj, &bin_attr_dt);
+}
+
+static void kho_dt_unpublish(struct kho_out *out)
+{
+	/* Waits for readers, which do not take out->lock. */
+	sysfs_remove_bin_file(kho_kobj, &bin_attr_dt);
+}
+
+static ssize_t active_show(struct kobject *kobj, struct kobj_attribute *attr,
+			   char *buf)
+{
+	return sysfs_emit(buf, "%d\n", kho_is_active());
+}
+
+static ssize_t active_store(struct kobject *kobj, struct kobj_attribute *attr,
+			    const char *buf, size_t count)
+{
+	return kho_out_store_active(&kho_out, buf) ?: count;
+}
+
+static ssize_t dt_max_show(struct kobject *kobj, struct kobj_attribute *attr,
+			   char *buf)
+{
+	return sysfs_emit(buf, "0x%zx\n", READ_ONCE(kho_out.dt_max));
+}
+
+static ssize_t dt_max_store(struct kobject *kobj, struct kobj_attribute *attr,
+			    const char *buf, size_t count)
+{
+	return kho_out_store_dt_max(&kho_out, buf) ?: count;
+}
+
+static ssize_t scratch_phys_show(struct kobject *kobj,
+				 struct kobj_attribute *attr, char *buf)
+{
+	u64 phys = kho_scratch_cma ? cma_get_base(kho_scratch_cma) : 0;
+
+	return sysfs_emit(buf, "0x%llx\n", phys);
+}
+
+static ssize_t scratch_len_show(struct kobject *kobj,
+				struct kobj_attribute *attr, char *buf)
+{
+	u64 len = kho_scratch_cma ? cma_get_size(kho_scratch_cma) : 0;
+
+	return sysfs_emit(buf, "0x%llx\n", len);
+}
+
+static struct kobj_attribute active_attr = __ATTR(active, 0600, active_show,
+						  active_store);
+static struct kobj_attribute dt_max_attr = __ATTR(dt_max, 0600, dt_max_show,
+						  dt_max_store);
+static struct kobj_attribute scratch_phys_attr = __ATTR_RO_MODE(scratch_phys,
+								0400);
+static struct kobj_attribute scratch_len_attr = __ATTR_RO_MODE(scratch_len,
+							       0400);
+
+static struct attribute *kho_attrs[] = {
+	&active_attr.attr,
+	&dt_max_attr.attr,
+	&scratch_phys_attr.attr,
+	&scratch_len_attr.attr,
+	NULL,
+};
+
+static const struct attribute_group kho_attr_group = {
+	.attrs = kho_attrs,
+};
+
+static int __init kho_out_sysfs_init(void)
+{
+	int err;
+
+	kho_kobj = kobject_create_and_add("kho", kernel_kobj);
+	if (!kho_kobj)
+		return -ENOMEM;
+
+	err = sysfs_create_group(kho_kobj, &kho_attr_group);
+	if (err) {
+		kobject_put(kho_kobj);
+		kho_kobj = NULL;
+		return err;
+	}
+
+	if (kho_scratch_cma)
+		kho_out.scratch_size = cma_get_size(kho_scratch_cma);
+	return 0;
+}
+late_initcall(kho_out_sysfs_init);
+
+static int __init kho_scratch_setup(char *arg)
+{
+	unsigned long long size;
+	char *end;
+
+	if (!arg)
+		goto malformed;
+	size = memparse(arg, &end);
+	if (end == arg || *end)
+		goto malformed;
+
+	kho_scratch_request = size;
+	return 0;
+
+malformed:
+	pr_err("kho_scratch=%s: not a size, KHO is unavailable\n", arg ?: "");
+	return 0;
+}
+early_param("kho_scratch", kho_scratch_setup);
+
+/**
+ * kho_reserve_scratch() - reserve the scratch region asked for on the command line
+ *
+ * Declares a CMA area named "kho" of kho_scratch= bytes (rounded up to the
+ * CMA granule), so that only movable memory lives there while the system
+ * runs and the region is free for the next kernel when it is loaded.
+ * Architectures call it once memblock knows all memory.
+ */
+void __init kho_reserve_scratch(void)
+{
+	phys_addr_t base;
+	int err;
+
+	if (!kho_scratch_request)
+		return;
+
+	err = cma_declare_contiguous_nid(0, kho_scratch_request, 0, 0, 0, false,
+					 "kho", &kho_scratch_cma, NUMA_NO_NODE);
+	if (err) {
+		pr_err("cannot reserve %pa bytes of scratch: %d, KHO is unavailable\n",
+		       &kho_scratch_request, err);
+		return;
+	}
+
+	base = cma_get_base(kho_scratch_cma);
+	pr_info("scratch region %pa, %lu MiB\n", &base,
+		cma_get_size(kho_scratch_cma) >> 20);
+}

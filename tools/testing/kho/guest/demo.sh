@@ -1,0 +1,33 @@
+# SPDX-License-Identifier: GPL-2.0
+# The guest half of "make demo": a KHO activation, narrated.
+
+say() { printf '\n### %s\n' "$*"; }
+run() { printf '# %s\n' "$*"; sh -c "$*"; }
+
+say "This kernel was booted with kho_scratch=64M kho_test.enable=1."
+say "The scratch region is a CMA area reserved early in boot. The next kernel"
+say "will be loaded into it, so it can never land on memory we hand over."
+run 'dmesg | grep -E "kho|cma: Reserved"'
+run 'ls -l /sys/kernel/kho/'
+run 'cat /sys/kernel/kho/scratch_phys /sys/kernel/kho/scratch_len /sys/kernel/kho/dt_max'
+
+say "Activating KHO asks every registered driver to serialize its state into"
+say "one device tree. kho_test is such a driver: it names four ranges of memory."
+run 'echo 1 > /sys/kernel/kho/active'
+run 'cat /sys/kernel/kho/active'
+run 'dmesg | grep kho_test'
+
+say "The device tree is now frozen and readable; Debian's dtc decodes it."
+say "The mem property holds (address, length) pairs of 64-bit native numbers."
+run 'dtc -I dtb -O dts /sys/kernel/kho/dt'
+
+say "Bad input is refused with a precise error, and changes nothing:"
+run 'echo 0x1000 > /sys/kernel/kho/dt_max'
+run 'echo 2 > /sys/kernel/kho/active'
+
+say "Writing 0 aborts: every driver is told, and the device tree is freed."
+run 'echo 0 > /sys/kernel/kho/active'
+run 'ls /sys/kernel/kho/'
+run 'dmesg | tail -3'
+say "That is the outgoing half of KHO. Try it yourself with: make shell"
+poweroff -f

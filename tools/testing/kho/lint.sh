@@ -1,0 +1,71 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Lint what the project adds to the kernel:
+#  - scripts/checkpatch.pl --strict on every new source file and every patch,
+#  - scripts/kernel-doc on every new source file,
+#  - a W=1 build of the KHO objects, which must print no warning,
+#  - the files that include the KHO header, built with CONFIG_KEXEC_KHO off.
+# Prints one line per check and "lint: N passed, N failed".
+#
+# usage: lint.sh REPO   (TREE, KOUT and JOBS come from the Makefile)
+set -uo pipefail
+. "$(dirname "$0")/lib.sh"
+
+repo=$(realpath "$1")
+out=$KOUT/lint
+mkdir -p "$out"
+passed=0 failed=0
+
+result()
+{
+	if [ "$1" = 0 ]; then
+		passed=$((passed + 1))
+		echo "ok - $2"
+	else
+		failed=$((failed + 1))
+		echo "not ok - $2"
+		sed 's/^/# /' "$3"
+	fi
+}
+
+cd "$repo"
+sources=$(git ls-files -co --exclude-standard kernel include lib mm drivers kunit |
+	grep -E '\.[ch]$')
+
+for f in $sources; do
+	"$TREE/scripts/checkpatch.pl" --strict --no-tree --quiet --show-types \
+		--ignore FILE_PATH_CHANGES -f "$f" > "$out/log" 2>&1
+	result $? "checkpatch $f" "$out/log"
+	"$TREE/scripts/kernel-doc" -none -Wall "$f" > "$out/log" 2>&1 &&
+		! grep -q . "$out/log"
+	result $? "kernel-doc $f" "$out/log"
+done
+
+while read -r p; do
+	case "$p" in ''|'#'*) continue ;; esac
+	"$TREE/scripts/checkpatch.pl" --strict --no-tree --quiet --show-types \
+		--ignore FILE_PATH_CHANGES,GIT_COMMIT_ID "patches/$p" > "$out/log" 2>&1
+	result $? "checkpatch patches/$p" "$out/log"
+done < patches/series
+
+# W=1 on the objects built from the overlay (their paths in the tree).
+objs=$(for f in $sources; do
+	case "$f" in *.c) echo "${f#kunit/}" | sed 's/\.c$/.o/' ;; esac
+done)
+kmake -s W=1 $objs > "$out/log" 2>&1 && ! grep -q 'warning:' "$out/log"
+result $? "W=1 build of$(echo $objs | sed 's/^/ /')" "$out/log"
+
+# Drivers include the KHO API whether or not KHO is built: with it off, the
+# upstream files that include it must still build.
+nokho=$KOUT-nokho
+mkdir -p "$nokho"
+grep -v -e KEXEC_KHO -e TEST_KHO "$repo"/configs/base.config > "$nokho/fragment"
+(KOUT=$nokho; kmake -s KCONFIG_ALLCONFIG="$nokho/fragment" allnoconfig &&
+	! grep -q '^CONFIG_KEXEC_KHO=y' "$nokho/.config" &&
+	kmake -s arch/arm64/mm/init.o kernel/kexec_file.o kernel/kexec_core.o) \
+	> "$out/log" 2>&1 && ! grep -q 'warning:' "$out/log"
+result $? "build with CONFIG_KEXEC_KHO off" "$out/log"
+
+echo "lint: $passed passed, $failed failed"
+[ $failed = 0 ]

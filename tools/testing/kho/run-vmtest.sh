@@ -1,0 +1,55 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Run the end-to-end scenarios: each boots the test kernel with the command
+# line its header names (# cmdline:), runs scenarios/NAME.sh as the guest's
+# init, and passes if the guest printed "VMTEST: PASS NAME" within the time
+# limit (# timeout:, default 180 s) and no kernel log shows a warning, bug,
+# lockdep or list-debug report. The serial log of a failing scenario is
+# printed.
+#
+# usage: run-vmtest.sh IMAGE INITRD RESULTDIR [NAME...]
+set -uo pipefail
+
+here=$(dirname "$0")
+. "$here/lib.sh"
+image=$1 initrd=$2 results=$3
+shift 3
+names=("$@")
+if [ ${#names[@]} = 0 ]; then
+	for f in "$here"/scenarios/*.sh; do
+		n=$(basename "$f" .sh)
+		[ "$n" = lib ] || names+=("$n")
+	done
+fi
+
+mkdir -p "$results"
+passed=0 failed=0 i=0
+echo "TAP version 13"
+echo "1..${#names[@]}"
+for name in "${names[@]}"; do
+	i=$((i + 1))
+	script=$here/scenarios/$name.sh
+	log=$results/$name.log
+	cmdline=$(sed -n 's/^# cmdline: //p' "$script")
+	limit=$(sed -n 's/^# timeout: //p' "$script")
+	start=$(date +%s)
+	timeout "${limit:-180}" "$here/vm.sh" run "$image" "$initrd" \
+		"kho_scenario=$name $cmdline" > "$log" 2>&1
+	rc=$?
+	secs=$(($(date +%s) - start))
+
+	why=$(vmtest_verdict "$name" "$log" $rc "${limit:-180}")
+	if [ -z "$why" ]; then
+		passed=$((passed + 1))
+		echo "ok $i - $name (${secs} s)"
+	else
+		failed=$((failed + 1))
+		echo "not ok $i - $name: $why"
+		echo "# ---- serial log of $name ----"
+		sed 's/^/# /' "$log"
+		echo "# ---- end of $name ----"
+	fi
+done
+echo "vmtest: $passed passed, $failed failed"
+[ $failed = 0 ]

@@ -1,0 +1,23 @@
+# SPDX-License-Identifier: GPL-2.0
+# A plain kexec with KHO inactive: kexec -s -l, kexec -e, and the second
+# kernel reaches user space.
+# cmdline: kho_scratch=64M kho_test.enable=1
+# timeout: 300
+
+case "$kho_stage" in
+"")
+	expect_eq active "$(cat $KHO/active)" 0
+	kexec_load 2
+	echo "kernel 1: kexec -e"
+	kexec -e
+	fail "kexec -e returned"
+	;;
+2)
+	grep -q "kho_stage=2" /proc/cmdline || fail "not booted by kexec"
+	expect_eq active "$(cat $KHO/active)" 0
+	expect_eq scratch_len "$(cat $KHO/scratch_len)" 0x4000000
+	echo "kernel 2: up"
+	pass
+	;;
+esac
+fail "unknown stage $kho_stage"

@@ -107,50 +107,65 @@ static int kho_fdt_check_nesting(const void *fdt)
 	return depth < 0 ? 0 : -EINVAL;
 }
 
+/* Call the notifiers and close the DT; says why in one line if that fails. */
+static int kho_out_dump(struct kho_out *out, void *fdt)
+{
+	const char *what = "a notifier failed";
+	int err;
+
+	err = notifier_to_errno(blocking_notifier_call_chain(&out->chain,
+							     KEXEC_KHO_DUMP, fdt));
+	if (!err) {
+		what = "cannot finish the DT";
+		err = fdt_end_node(fdt);
+		err = err ?: fdt_finish(fdt);
+		err = err ? kho_fdt_errno(err) : 0;
+	}
+	if (!err && kho_fdt_check_nesting(fdt)) {
+		what = "a notifier left a node of the DT open";
+		err = -EINVAL;
+	}
+
+	if (err == -ENOSPC)
+		pr_err("activation failed: the DT outgrew dt_max (%zu bytes)\n",
+		       out->dt_max);
+	else if (err)
+		pr_err("activation failed: %s: %d\n", what, err);
+	return err;
+}
+
 static int kho_out_serialize(struct kho_out *out)
 {
 	void *fdt;
 	int err;
 
 	fdt = kvmalloc(out->dt_max, GFP_KERNEL);
-	if (!fdt)
+	if (!fdt) {
+		pr_err("activation failed: cannot allocate %zu bytes for the DT\n",
+		       out->dt_max);
 		return -ENOMEM;
+	}
 
+	/* KHO_DT_MAX_MIN leaves room for this much. */
 	err = fdt_create(fdt, out->dt_max);
 	err = err ?: fdt_finish_reservemap(fdt);
 	err = err ?: fdt_begin_node(fdt, "");
 	err = err ?: fdt_property_string(fdt, "compatible", KHO_FDT_COMPATIBLE);
 	if (err) {
 		err = kho_fdt_errno(err);
+		pr_err("activation failed: cannot start the DT: %d\n", err);
 		goto free;
 	}
 
-	err = notifier_to_errno(blocking_notifier_call_chain(&out->chain,
-							     KEXEC_KHO_DUMP, fdt));
+	err = kho_out_dump(out, fdt);
 	if (err) {
-		pr_err("a notifier failed to serialize its state: %d\n", err);
-		goto abort;
-	}
-
-	err = fdt_end_node(fdt);
-	err = err ?: fdt_finish(fdt);
-	if (err) {
-		err = kho_fdt_errno(err);
-		pr_err("cannot finish the DT: %d\n", err);
-		goto abort;
-	}
-
-	err = kho_fdt_check_nesting(fdt);
-	if (err) {
-		pr_err("a notifier left a node of the DT open\n");
-		goto abort;
+		blocking_notifier_call_chain(&out->chain, KEXEC_KHO_ABORT, NULL);
+		goto free;
 	}
 
 	WRITE_ONCE(out->fdt, fdt);
 	return 0;
 
-abort:
-	blocking_notifier_call_chain(&out->chain, KEXEC_KHO_ABORT, NULL);
 free:
 	kvfree(fdt);
 	return err;

@@ -13,8 +13,7 @@ host_pkgs="linux-source-6.12 gcc-aarch64-linux-gnu libc6-dev-arm64-cross
 	qemu-system-arm device-tree-compiler libfdt-dev bc bison flex libssl-dev
 	libelf-dev cpio python3 ccache rsync patch kmod clang llvm
 	libclang-rt-14-dev"
-guest_pkgs="busybox-static kexec-tools device-tree-compiler libfdt1 libyaml-0-2
-	libc6 zlib1g liblzma5"
+guest_pkgs="busybox-static kexec-tools device-tree-compiler"
 
 missing=
 for p in $host_pkgs; do
@@ -27,10 +26,14 @@ if [ -n "$missing" ] || ! dpkg --print-foreign-architectures | grep -qx arm64; t
 	[ -n "$missing" ] && apt-get install -y -q --no-install-recommends $missing
 fi
 
+# The guest programs and every library package they depend on.
 mkdir -p "$debdir"
-for p in $guest_pkgs; do
+[ -f "$debdir/.complete" ] && exit 0
+closure=$(apt-cache depends --recurse --no-recommends --no-suggests \
+	--no-conflicts --no-breaks --no-replaces --no-enhances --no-pre-depends \
+	$(printf '%s:arm64 ' $guest_pkgs) | sed -n 's/^\(lib[^ ]*\):arm64$/\1/p' | sort -u)
+for p in $guest_pkgs $closure; do
 	ls "$debdir/${p}_"*_arm64.deb >/dev/null 2>&1 && continue
-	(cd "$debdir" && apt-get download -q "$p:arm64" 2>/dev/null) || {
-		apt-get update -q && (cd "$debdir" && apt-get download -q "$p:arm64")
-	}
+	(cd "$debdir" && apt-get download -q "$p:arm64")
 done
+touch "$debdir/.complete"

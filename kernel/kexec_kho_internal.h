@@ -33,7 +33,7 @@
  */
 struct kho_out {
 	struct blocking_notifier_head chain;
-	struct mutex lock;
+	struct mutex lock;	/* held by writers only, never across phases */
 	void *fdt;
 	size_t dt_max;
 	phys_addr_t scratch_size;

@@ -139,12 +139,11 @@ static int kho_out_serialize(struct kho_out *out)
 	void *fdt;
 	int err;
 
-	fdt = kvmalloc(out->dt_max, GFP_KERNEL);
-	if (!fdt) {
-		pr_err("activation failed: cannot allocate %zu bytes for the DT\n",
-		       out->dt_max);
-		return -ENOMEM;
-	}
+	/* dt_max comes from user space: fail quietly, without the OOM killer. */
+	fdt = kvmalloc(out->dt_max,
+		       GFP_KERNEL | __GFP_RETRY_MAYFAIL | __GFP_NOWARN);
+	if (!fdt)
+		goto nomem;
 
 	/* KHO_DT_MAX_MIN leaves room for this much. */
 	err = fdt_create(fdt, out->dt_max);
@@ -169,6 +168,11 @@ static int kho_out_serialize(struct kho_out *out)
 free:
 	kvfree(fdt);
 	return err;
+
+nomem:
+	pr_err("activation failed: no memory for a DT of dt_max (%zu bytes)\n",
+	       out->dt_max);
+	return -ENOMEM;
 }
 
 static void kho_out_release(struct kho_out *out)

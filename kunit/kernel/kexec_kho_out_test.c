@@ -285,8 +285,10 @@ static void kho_out_register_unregister_idle(struct kunit *test)
 
 	test_register(ctx, 0, TEST_WRITE_NODE);
 	test_register(ctx, 1, TEST_FAIL);
-	KUNIT_EXPECT_EQ(test, blocking_notifier_chain_unregister(&ctx->out.chain,
-			&ctx->notifiers[1].nb), 0);
+	KUNIT_EXPECT_EQ(test,
+			blocking_notifier_chain_unregister(&ctx->out.chain,
+							   &ctx->notifiers[1].nb),
+			0);
 	KUNIT_EXPECT_EQ(test, kho_out_store_active(&ctx->out, "1"), 0);
 	KUNIT_EXPECT_EQ(test, ctx->notifiers[1].dumps, 0);
 
@@ -327,10 +329,18 @@ static const struct active_case active_cases[] = {
 	{ "x", -EINVAL, false }, { "o", -EINVAL, false },
 };
 
+/* The input, quoted, with a newline shown as \n. */
+static void input_desc(const char *input, char *desc)
+{
+	size_t len = strcspn(input, "\n");
+
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "\"%.*s%s\"", (int)len, input,
+		 input[len] ? "\\n" : "");
+}
+
 static void active_case_desc(const struct active_case *c, char *desc)
 {
-	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "\"%.*s\"",
-		 (int)strcspn(c->input, "\n"), c->input);
+	input_desc(c->input, desc);
 }
 
 KUNIT_ARRAY_PARAM(active, active_cases, active_case_desc);
@@ -365,8 +375,7 @@ static const struct dt_max_case dt_max_cases[] = {
 
 static void dt_max_case_desc(const struct dt_max_case *c, char *desc)
 {
-	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "\"%.*s\"",
-		 (int)strcspn(c->input, "\n"), c->input);
+	input_desc(c->input, desc);
 }
 
 KUNIT_ARRAY_PARAM(dt_max, dt_max_cases, dt_max_case_desc);

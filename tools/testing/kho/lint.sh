@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Lint what the project adds to the kernel:
-#  - scripts/checkpatch.pl --strict on every new source file and every patch,
+#  - scripts/checkpatch.pl --strict on every new source file and on every
+#    mail of the series make series writes,
 #  - scripts/kernel-doc on every new source file,
 #  - a W=1 build of the KHO objects, which must print no warning,
 #  - the files that include the KHO header, built with CONFIG_KEXEC_KHO off.
@@ -42,12 +43,14 @@ for f in $sources; do
 	result $? "kernel-doc $f" "$out/log"
 done
 
-while read -r p; do
-	case "$p" in ''|'#'*) continue ;; esac
+# The patches as they are mailed: hunks, new files and sign-off.
+"$(dirname "$0")/mkseries.sh" --no-verify "$repo" "$TREE" "$out/series" > /dev/null
+for p in "$out"/series/patches/*.patch; do
+	# On standard input: checkpatch takes a file git tracks for a source.
 	"$TREE/scripts/checkpatch.pl" --strict --no-tree --quiet --show-types \
-		--ignore FILE_PATH_CHANGES,GIT_COMMIT_ID "patches/$p" > "$out/log" 2>&1
-	result $? "checkpatch patches/$p" "$out/log"
-done < patches/series
+		--ignore FILE_PATH_CHANGES,GIT_COMMIT_ID - < "$p" > "$out/log" 2>&1
+	result $? "checkpatch $(basename "$p")" "$out/log"
+done
 
 # W=1 on the objects built from the overlay (their paths in the tree).
 objs=$(for f in $sources; do

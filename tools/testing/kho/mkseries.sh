@@ -11,9 +11,14 @@
 # Then check the series: git am it onto a git repository of the pristine
 # tree and compare the result with the working tree that make kernel builds.
 #
-# usage: mkseries.sh REPO SRC OUTDIR
+# usage: mkseries.sh [--no-verify] REPO SRC OUTDIR
 set -euo pipefail
 
+verify=1
+if [ "$1" = --no-verify ]; then
+	verify=0
+	shift
+fi
 repo=$(realpath "$1")
 src=$(realpath "$2")
 out=$3
@@ -86,6 +91,7 @@ for f in "${!where[@]}"; do
 	fi
 done
 echo "  SERIES  $out/patches ($n patches)"
+[ $verify = 1 ] || exit 0
 
 # git am onto the pristine tree, kept as a repository between runs.
 git_tree=$out/tree

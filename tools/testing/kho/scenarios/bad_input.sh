@@ -24,6 +24,13 @@ expect_eq active "$(cat $KHO/active)" 0
 expect_log "kho: activation failed: the DT outgrew dt_max \(256 bytes\)" 1
 expect_log "kho_test: handover aborted" 1
 
+# A buffer larger than free memory: ENOMEM, one line, no OOM kill.
+expect_write $KHO/dt_max 0x40000000
+expect_write_error $KHO/active 1 "Cannot allocate memory"
+expect_log "kho: activation failed: no memory for a DT of dt_max \(1073741824 bytes\)" 1
+expect_eq active "$(cat $KHO/active)" 0
+expect_log "kho_test: handover aborted" 1
+
 # Room again: activation works, and dt_max is frozen while active.
 expect_write $KHO/dt_max 0x10000
 expect_write $KHO/active 1

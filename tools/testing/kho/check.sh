@@ -1,10 +1,10 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# make check: run every test layer (lint, KUnit, end-to-end scenarios, host
-# tests), even when an earlier one fails, and end with the sum of their
-# results as "N passed, N failed". A layer that ends without its own
-# summary line counts as one failure.
+# make check: build the kernel and the guest, then run every test layer
+# (lint, KUnit, end-to-end scenarios, host tests), even when an earlier one
+# fails, and end with the sum of their results as "N passed, N failed". A
+# layer that ends without its own summary line counts as one failure.
 #
 # usage: check.sh MAKE
 set -uo pipefail
@@ -15,6 +15,16 @@ status=0
 start=$(date +%s)
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
+
+# Without a kernel no layer can run: say so in the summary's terms.
+echo "==== make initramfs"
+if ! $make -s --no-print-directory initramfs > "$log" 2>&1; then
+	tail -50 "$log"
+	echo "the kernel or the initramfs does not build"
+	echo "0 passed, 1 failed"
+	exit 1
+fi
+tail -2 "$log"
 
 for layer in lint kunit vmtest hostcheck; do
 	echo "==== make $layer"

@@ -100,7 +100,7 @@ if [ ! -d "$git_tree/.git" ]; then
 	rm -rf "$git_tree"
 	cp -a "$src" "$git_tree"
 	git -C "$git_tree" init -q
-	git -C "$git_tree" add -A
+	git -C "$git_tree" add -A -f
 	git -C "$git_tree" -c user.name=pristine -c user.email=pristine@localhost \
 		commit -q -m "linux-source-6.12 $(cat "$src/.debian-version")"
 	git -C "$git_tree" tag pristine

@@ -1,24 +1,26 @@
 # SPDX-License-Identifier: GPL-2.0
 # The guest half of "make demo": a KHO activation, narrated.
 
-say() { printf '\n### %s\n' "$*"; }
+# say LINE...: a paragraph of narration, one argument per line.
+say() { echo; printf '### %s\n' "$@"; }
 run() { printf '# %s\n' "$*"; sh -c "$*"; }
 
-say "This kernel was booted with kho_scratch=64M kho_test.enable=1."
-say "The scratch region is a CMA area reserved early in boot. The next kernel"
-say "will be loaded into it, so it can never land on memory we hand over."
-run 'dmesg | grep -E "kho|cma: Reserved"'
+say "This kernel was booted with kho_scratch=64M kho_test.enable=1." \
+    "The scratch region is a CMA area reserved early in boot. The next kernel" \
+    "will be loaded into it, so it can never land on memory we hand over."
+run 'dmesg | grep -E "kho:|kho_test:|cma: Reserved"'
 run 'ls -l /sys/kernel/kho/'
 run 'cat /sys/kernel/kho/scratch_phys /sys/kernel/kho/scratch_len /sys/kernel/kho/dt_max'
 
-say "Activating KHO asks every registered driver to serialize its state into"
-say "one device tree. kho_test is such a driver: it names four ranges of memory."
+say "Activating KHO asks every registered driver to serialize its state into" \
+    "one device tree. kho_test is such a driver: it names four ranges of memory."
 run 'echo 1 > /sys/kernel/kho/active'
 run 'cat /sys/kernel/kho/active'
-run 'dmesg | grep kho_test'
+run 'dmesg | grep kho_test:'
 
-say "The device tree is now frozen and readable; Debian's dtc decodes it."
-say "The mem property holds (address, length) pairs of 64-bit native numbers."
+say "The device tree is now frozen and readable; Debian's dtc decodes it." \
+    "The mem property holds (address, length) pairs of native 64-bit numbers;" \
+    "dtc prints big-endian 32-bit cells, so on arm64 the bytes look swapped."
 run 'dtc -I dtb -O dts /sys/kernel/kho/dt'
 
 say "Bad input is refused with a precise error, and changes nothing:"

@@ -14,6 +14,8 @@ FRAGMENTS	?= base kho debug kunit
 SOURCE_TARBALL	:= /usr/src/linux-source-6.12.tar.xz
 
 export CCACHE_DIR ?= $(HOME)/.cache/ccache-kho
+# Absolute paths inside the checkout become relative: clones share the cache.
+export CCACHE_BASEDIR ?= $(CURDIR)
 export TREE KOUT JOBS
 KMAKE		:= $(MAKE) -C $(TREE) O=$(KOUT) ARCH=arm64 \
 		   CROSS_COMPILE=aarch64-linux-gnu- \

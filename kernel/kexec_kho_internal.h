@@ -6,6 +6,7 @@
 #ifndef _KERNEL_KEXEC_KHO_INTERNAL_H
 #define _KERNEL_KEXEC_KHO_INTERNAL_H
 
+#include <linux/kexec_handover.h>
 #include <linux/mutex.h>
 #include <linux/notifier.h>
 #include <linux/sizes.h>
@@ -23,8 +24,13 @@
  * @chain: notifiers called with KEXEC_KHO_DUMP and KEXEC_KHO_ABORT
  * @lock: serializes activation, abort and changes of @dt_max
  * @fdt: the finished DT while active, NULL otherwise
+ * @mem_cache: while active, every range the DT hands over (see
+ *	       kho_mem_cache_build())
+ * @mem_cache_nr: number of entries of @mem_cache
+ * @generation: number of the current activation, counted from 1
  * @dt_max: size of the buffer the DT is built in
- * @scratch_size: size of the scratch region; activation needs one
+ * @scratch_base: physical address of the scratch region
+ * @scratch_size: its size; activation needs one
  * @publish: optional, makes the finished DT visible (called under @lock)
  * @unpublish: optional, undoes @publish before the DT is freed
  *
@@ -35,14 +41,25 @@ struct kho_out {
 	struct blocking_notifier_head chain;
 	struct mutex lock;	/* held by writers only, never across phases */
 	void *fdt;
+	struct kho_mem *mem_cache;
+	size_t mem_cache_nr;
+	u64 generation;
 	size_t dt_max;
+	phys_addr_t scratch_base;
 	phys_addr_t scratch_size;
 	int (*publish)(struct kho_out *out);
 	void (*unpublish)(struct kho_out *out);
 };
 
-void kho_out_init(struct kho_out *out, phys_addr_t scratch_size);
+/* The system's instance, behind /sys/kernel/kho. */
+extern struct kho_out kho_out;
+
+void kho_out_init(struct kho_out *out, phys_addr_t scratch_base,
+		  phys_addr_t scratch_size);
 int kho_out_store_active(struct kho_out *out, const char *buf);
 int kho_out_store_dt_max(struct kho_out *out, const char *buf);
+int kho_mem_cache_build(const void *fdt, phys_addr_t scratch_base,
+			phys_addr_t scratch_size, struct kho_mem **cachep,
+			size_t *nrp);
 
 #endif /* _KERNEL_KEXEC_KHO_INTERNAL_H */

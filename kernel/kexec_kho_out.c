@@ -17,12 +17,13 @@
 #include <linux/sysfs.h>
 #include <kunit/visibility.h>
 
+#include "kexec_internal.h"
 #include "kexec_kho_internal.h"
 
 static int kho_dt_publish(struct kho_out *out);
 static void kho_dt_unpublish(struct kho_out *out);
 
-static struct kho_out kho_out = {
+struct kho_out kho_out = {
 	.chain = BLOCKING_NOTIFIER_INIT(kho_out.chain),
 	.lock = __MUTEX_INITIALIZER(kho_out.lock),
 	.dt_max = KHO_DT_MAX_DEFAULT,
@@ -157,11 +158,15 @@ static int kho_out_serialize(struct kho_out *out)
 	}
 
 	err = kho_out_dump(out, fdt);
+	err = err ?: kho_mem_cache_build(fdt, out->scratch_base,
+					 out->scratch_size, &out->mem_cache,
+					 &out->mem_cache_nr);
 	if (err) {
 		blocking_notifier_call_chain(&out->chain, KEXEC_KHO_ABORT, NULL);
 		goto free;
 	}
 
+	out->generation++;
 	WRITE_ONCE(out->fdt, fdt);
 	return 0;
 
@@ -178,6 +183,9 @@ nomem:
 static void kho_out_release(struct kho_out *out)
 {
 	blocking_notifier_call_chain(&out->chain, KEXEC_KHO_ABORT, NULL);
+	kvfree(out->mem_cache);
+	out->mem_cache = NULL;
+	out->mem_cache_nr = 0;
 	kvfree(out->fdt);
 	WRITE_ONCE(out->fdt, NULL);
 }
@@ -215,17 +223,18 @@ static int kho_out_activate(struct kho_out *out)
 /**
  * kho_out_init() - set up an idle KHO instance
  * @out: instance to set up
+ * @scratch_base: physical address of its scratch region
  * @scratch_size: size of its scratch region, 0 for none
  */
-void kho_out_init(struct kho_out *out, phys_addr_t scratch_size)
+void kho_out_init(struct kho_out *out, phys_addr_t scratch_base,
+		  phys_addr_t scratch_size)
 {
+	memset(out, 0, sizeof(*out));
 	BLOCKING_INIT_NOTIFIER_HEAD(&out->chain);
 	mutex_init(&out->lock);
-	out->fdt = NULL;
 	out->dt_max = KHO_DT_MAX_DEFAULT;
+	out->scratch_base = scratch_base;
 	out->scratch_size = scratch_size;
-	out->publish = NULL;
-	out->unpublish = NULL;
 }
 EXPORT_SYMBOL_IF_KUNIT(kho_out_init);
 
@@ -337,7 +346,21 @@ static ssize_t active_show(struct kobject *kobj, struct kobj_attribute *attr,
 static ssize_t active_store(struct kobject *kobj, struct kobj_attribute *attr,
 			    const char *buf, size_t count)
 {
-	return kho_out_store_active(&kho_out, buf) ?: count;
+	int err;
+
+	/*
+	 * A kexec image being loaded copies the DT and the mem cache, and
+	 * one being executed checks what it carries: neither may see the
+	 * state change under it.
+	 */
+	if (!kexec_trylock()) {
+		pr_warn("active: a kexec load or reboot is in progress, try again\n");
+		return -EBUSY;
+	}
+	err = kho_out_store_active(&kho_out, buf);
+	kexec_unlock();
+
+	return err ?: count;
 }
 
 static ssize_t dt_max_show(struct kobject *kobj, struct kobj_attribute *attr,
@@ -404,8 +427,10 @@ static int __init kho_out_sysfs_init(void)
 		return err;
 	}
 
-	if (kho_scratch_cma)
+	if (kho_scratch_cma) {
+		kho_out.scratch_base = cma_get_base(kho_scratch_cma);
 		kho_out.scratch_size = cma_get_size(kho_scratch_cma);
+	}
 	return 0;
 }
 late_initcall(kho_out_sysfs_init);

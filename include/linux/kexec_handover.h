@@ -35,6 +35,21 @@ struct kho_mem {
 	__u64 len;
 };
 
+/**
+ * struct kho_kimage - the handover a kexec image was loaded with
+ * @generation: the activation whose state it carries; 0 for none
+ * @fdt: where its copy of the KHO DT is loaded, and its size
+ * @mem_cache: where its mem cache is loaded, and its size
+ */
+struct kho_kimage {
+	u64 generation;
+	struct kho_mem fdt;
+	struct kho_mem mem_cache;
+};
+
+struct kimage;
+struct resource;
+
 /* Root compatible of the KHO device tree, and name of the memory property. */
 #define KHO_FDT_COMPATIBLE	"kho-v1"
 #define KHO_MEM_PROP		"mem"
@@ -45,6 +60,10 @@ int unregister_kho_notifier(struct notifier_block *nb);
 bool kho_is_active(void);
 int kho_fdt_errno(int fdt_err);
 void kho_reserve_scratch(void);
+int kho_fill_kimage(struct kimage *image);
+bool kho_kimage_scratch(const struct kimage *image, struct resource *res);
+int kho_add_chosen(const struct kimage *image, void *fdt, int chosen);
+int kho_check_kimage(const struct kimage *image);
 #else
 static inline int register_kho_notifier(struct notifier_block *nb)
 {
@@ -68,6 +87,28 @@ static inline int kho_fdt_errno(int fdt_err)
 
 static inline void kho_reserve_scratch(void)
 {
+}
+
+static inline int kho_fill_kimage(struct kimage *image)
+{
+	return 0;
+}
+
+static inline bool kho_kimage_scratch(const struct kimage *image,
+				      struct resource *res)
+{
+	return false;
+}
+
+static inline int kho_add_chosen(const struct kimage *image, void *fdt,
+				 int chosen)
+{
+	return 0;
+}
+
+static inline int kho_check_kimage(const struct kimage *image)
+{
+	return 0;
 }
 #endif /* CONFIG_KEXEC_KHO */
 

@@ -15,6 +15,7 @@
 
 MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
 
+#define TEST_SCRATCH_BASE	SZ_1G
 #define TEST_SCRATCH_SIZE	SZ_64M
 #define MAX_CALLS		16
 
@@ -100,7 +101,7 @@ static int test_init(struct kunit *test)
 
 	ctx = kunit_kzalloc(test, sizeof(*ctx), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, ctx);
-	kho_out_init(&ctx->out, TEST_SCRATCH_SIZE);
+	kho_out_init(&ctx->out, TEST_SCRATCH_BASE, TEST_SCRATCH_SIZE);
 	for (i = 0; i < ARRAY_SIZE(ctx->notifiers); i++) {
 		ctx->notifiers[i].nb.notifier_call = test_notify;
 		ctx->notifiers[i].test = test;

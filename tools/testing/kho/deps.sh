@@ -26,12 +26,13 @@ if [ -n "$missing" ] || ! dpkg --print-foreign-architectures | grep -qx arm64; t
 	[ -n "$missing" ] && apt-get install -y -q --no-install-recommends $missing
 fi
 
-# The guest programs and every library package they depend on.
+# The guest programs and every package they depend on (mkinitramfs takes
+# only the libraries the programs link).
 mkdir -p "$debdir"
 [ -f "$debdir/.complete" ] && exit 0
 closure=$(apt-cache depends --recurse --no-recommends --no-suggests \
 	--no-conflicts --no-breaks --no-replaces --no-enhances --no-pre-depends \
-	$(printf '%s:arm64 ' $guest_pkgs) | sed -n 's/^\(lib[^ ]*\):arm64$/\1/p' | sort -u)
+	$(printf '%s:arm64 ' $guest_pkgs) | sed -n 's/^\([^ <]*\):arm64$/\1/p' | sort -u)
 for p in $guest_pkgs $closure; do
 	ls "$debdir/${p}_"*_arm64.deb >/dev/null 2>&1 && continue
 	(cd "$debdir" && apt-get download -q "$p:arm64")

@@ -46,7 +46,7 @@ for p in "${series[@]}"; do
 	body=$(awk 'NR == 1 { next } /^Overlay:/ { exit } { print }' "patches/$p" |
 		sed -e '1{/^$/d}' -e '${/^$/d}')
 	files=()
-	for o in $(sed -n 's/^Overlay: *//p' "patches/$p"); do
+	for o in $(sed -n 's/^Overlay: *//p' "patches/$p" | tr '\n' ' '); do
 		for f in "${!where[@]}"; do
 			case "$f" in "$o"|"$o"/*) files+=("$f") ;; esac
 		done

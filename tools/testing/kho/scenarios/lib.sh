@@ -66,16 +66,53 @@ expect_mode()
 	expect_eq "mode of $1" "$(stat -c %a "$1")" "$2"
 }
 
-# kexec_load STAGE [kexec options]: load this kernel and initrd again, with
-# kho_stage=STAGE on the next kernel's command line.
+# kexec_load STAGE [PARAMS]: load this kernel and initrd again, with
+# kho_stage=STAGE and PARAMS added to the next kernel's command line.
 kexec_load()
 {
-	local stage=$1 cmdline out
+	local cmdline out
 
-	shift
 	cat /sys/firmware/initrd > /tmp/initrd || fail "no /sys/firmware/initrd"
-	cmdline=$(sed 's/ *kho_stage=[^ ]*//g' /proc/cmdline)
+	cmdline=$(sed -e 's/ *kho_stage=[^ ]*//g' -e 's/ *kho_expect_[a-z]*=[^ ]*//g' \
+		/proc/cmdline)
 	out=$(kexec -s -l /boot/Image --initrd=/tmp/initrd \
-		--append="$cmdline kho_stage=$stage" "$@" 2>&1) ||
+		--append="$cmdline kho_stage=$1 $2" 2>&1) ||
 		fail "kexec -s -l: $out"
+}
+
+# kexec_exec_fails MESSAGE: kexec -e must fail, and the kernel log say why.
+kexec_exec_fails()
+{
+	local out
+
+	out=$(kexec -e 2>&1) && fail "kexec -e succeeded, want: $1"
+	expect_log "kho: $1" 1
+	echo "kexec -e refused: $out"
+}
+
+# chosen_range NAME: the (address, size) pair of /chosen/NAME as two hex
+# numbers, read with the root's #address-cells and #size-cells.
+chosen_range()
+{
+	local f=/proc/device-tree/chosen/$1 ac sc hex
+
+	[ -e "$f" ] || fail "/chosen/$1 is missing"
+	ac=$(($(be_hex /proc/device-tree/#address-cells)))
+	sc=$(($(be_hex /proc/device-tree/#size-cells)))
+	expect_eq "size of /chosen/$1" "$(stat -c %s "$f")" $(((ac + sc) * 4))
+	hex=$(be_hex "$f")
+	echo "${hex:0:$((ac * 8 + 2))} 0x${hex:$((ac * 8 + 2))}"
+}
+
+# be_hex FILE: the bytes of FILE as one big-endian hexadecimal number.
+be_hex()
+{
+	echo "0x$(od -An -v -tx1 "$1" | tr -d ' \n')"
+}
+
+# expect_inside WHAT ADDR SIZE BASE LEN: [ADDR, ADDR+SIZE) lies in [BASE, BASE+LEN).
+expect_inside()
+{
+	[ $(($2)) -ge $(($4)) ] && [ $(($2 + $3)) -le $(($4 + $5)) ] ||
+		fail "$1 [$2, +$3) is outside [$4, +$5)"
 }

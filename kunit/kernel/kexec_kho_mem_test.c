@@ -1,0 +1,348 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit suites for the KHO mem cache builder: hand-made cases with known
+ * answers, the errors it must report, and random inputs of 100k ranges
+ * checked against a brute-force model that marks every named page in a
+ * bitmap.
+ */
+
+#include <kunit/test.h>
+#include <linux/bitmap.h>
+#include <linux/kexec_handover.h>
+#include <linux/libfdt.h>
+#include <linux/mm.h>
+#include <linux/prandom.h>
+#include <linux/vmalloc.h>
+
+#include "kexec_kho_internal.h"
+
+MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
+
+#define P		PAGE_SIZE
+#define SCRATCH_BASE	SZ_1G
+#define SCRATCH_SIZE	SZ_64M
+#define MAX_RANGES	8
+
+/* Build a KHO DT whose nodes n0, n1, ... each hold @per_node of @mem. */
+static void *build_fdt(struct kunit *test, const struct kho_mem *mem,
+		       size_t nr, size_t per_node)
+{
+	size_t size = nr * sizeof(*mem) + (nr / per_node + 1) * 64 + SZ_4K;
+	char name[16];
+	size_t i, n;
+	void *fdt;
+	int err;
+
+	fdt = kvmalloc(size, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, fdt);
+	err = fdt_create(fdt, size);
+	err = err ?: fdt_finish_reservemap(fdt);
+	err = err ?: fdt_begin_node(fdt, "");
+	err = err ?: fdt_property_string(fdt, "compatible", KHO_FDT_COMPATIBLE);
+	for (i = 0; !err && i < nr; i += n) {
+		n = min(per_node, nr - i);
+		snprintf(name, sizeof(name), "n%zu", i / per_node);
+		err = fdt_begin_node(fdt, name);
+		err = err ?: fdt_property(fdt, KHO_MEM_PROP, mem + i,
+					  n * sizeof(*mem));
+		err = err ?: fdt_end_node(fdt);
+	}
+	err = err ?: fdt_end_node(fdt);
+	err = err ?: fdt_finish(fdt);
+	KUNIT_ASSERT_EQ(test, err, 0);
+	return fdt;
+}
+
+static int build_cache(struct kunit *test, const void *fdt,
+		       struct kho_mem **cache, size_t *nr)
+{
+	return kho_mem_cache_build(fdt, SCRATCH_BASE, SCRATCH_SIZE, cache, nr);
+}
+
+struct mem_case {
+	const char *name;
+	struct kho_mem in[MAX_RANGES];
+	struct kho_mem out[MAX_RANGES];
+};
+
+#define SCRATCH_END	(SCRATCH_BASE + SCRATCH_SIZE)
+
+static const struct mem_case mem_cases[] = {
+	{ "sub-page range widens to its page",
+	  { { 0x10064, 1000 } }, { { 0x10000, P } } },
+	{ "range crossing a page boundary covers both pages",
+	  { { 0x10ff0, 0x20 } }, { { 0x10000, 2 * P } } },
+	{ "unsorted disjoint ranges come out sorted",
+	  { { 8 * P, P }, { 2 * P, P }, { 5 * P, 2 * P } },
+	  { { 2 * P, P }, { 5 * P, 2 * P }, { 8 * P, P } } },
+	{ "adjacent pages merge",
+	  { { 4 * P, P }, { 5 * P, P } }, { { 4 * P, 2 * P } } },
+	{ "sub-page ranges in one page merge",
+	  { { 3 * P + 10, 20 }, { 3 * P + 3000, 20 } }, { { 3 * P, P } } },
+	{ "overlapping ranges merge",
+	  { { 2 * P, 3 * P }, { 4 * P, 3 * P } }, { { 2 * P, 5 * P } } },
+	{ "a range bridging many entries merges them all",
+	  { { 0x100000, P }, { 0x100000 + 2 * P, P },
+	    { 0x100000 + 4 * P, P }, { 0x100000 + 6 * P, P },
+	    { 0x100000 + P / 2, 6 * P } },
+	  { { 0x100000, 7 * P } } },
+	{ "a range inside another disappears",
+	  { { 2 * P, 10 * P }, { 4 * P, P } }, { { 2 * P, 10 * P } } },
+	{ "duplicates merge", { { 6 * P, P }, { 6 * P, P } }, { { 6 * P, P } } },
+	{ "a one-page gap is kept",
+	  { { 2 * P, P }, { 4 * P, P } }, { { 2 * P, P }, { 4 * P, P } } },
+	{ "zero-length entries name nothing",
+	  { { 2 * P, 0 }, { 9 * P, 1 } }, { { 9 * P, P } } },
+	{ "ranges touching scratch from outside are fine",
+	  { { SCRATCH_BASE - 100, 100 }, { SCRATCH_END, 1 } },
+	  { { SCRATCH_BASE - P, P }, { SCRATCH_END, P } } },
+};
+
+static void mem_case_desc(const struct mem_case *c, char *desc)
+{
+	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(mem, mem_cases, mem_case_desc);
+
+static size_t nr_ranges(const struct kho_mem *mem)
+{
+	size_t n = 0;
+
+	while (n < MAX_RANGES && (mem[n].addr || mem[n].len))
+		n++;
+	return n;
+}
+
+static void kho_mem_known_answers(struct kunit *test)
+{
+	const struct mem_case *c = test->param_value;
+	size_t in = nr_ranges(c->in), want = nr_ranges(c->out), nr, i;
+	struct kho_mem *cache;
+	void *fdt;
+
+	/* Spread the input over two nodes when there are several entries. */
+	fdt = build_fdt(test, c->in, in, max_t(size_t, in / 2, 1));
+	KUNIT_ASSERT_EQ(test, build_cache(test, fdt, &cache, &nr), 0);
+	KUNIT_EXPECT_EQ(test, nr, want);
+	for (i = 0; i < min(nr, want); i++) {
+		KUNIT_EXPECT_EQ_MSG(test, cache[i].addr, c->out[i].addr, "entry %zu", i);
+		KUNIT_EXPECT_EQ_MSG(test, cache[i].len, c->out[i].len, "entry %zu", i);
+	}
+	kvfree(cache);
+	kvfree(fdt);
+}
+
+static void kho_mem_no_mem_property(struct kunit *test)
+{
+	struct kho_mem *cache = (void *)1;
+	size_t nr = 1;
+	void *fdt;
+
+	fdt = build_fdt(test, NULL, 0, 1);
+	KUNIT_EXPECT_EQ(test, build_cache(test, fdt, &cache, &nr), 0);
+	KUNIT_EXPECT_EQ(test, nr, 0);
+	KUNIT_EXPECT_NULL(test, cache);
+	kvfree(fdt);
+}
+
+static void expect_rejected(struct kunit *test, const struct kho_mem *mem,
+			    size_t nr)
+{
+	struct kho_mem *cache = NULL;
+	size_t cache_nr = 0;
+	void *fdt;
+
+	fdt = build_fdt(test, mem, nr, nr);
+	KUNIT_EXPECT_EQ(test, build_cache(test, fdt, &cache, &cache_nr), -EINVAL);
+	KUNIT_EXPECT_NULL(test, cache);
+	kvfree(fdt);
+}
+
+static void kho_mem_rejects_scratch(struct kunit *test)
+{
+	const struct kho_mem inside = { SCRATCH_BASE + SZ_1M, P };
+	const struct kho_mem first_byte[] = { { 0, P }, { SCRATCH_BASE - 1, 2 } };
+	const struct kho_mem last_byte = { SCRATCH_END - 1, 1 };
+	const struct kho_mem around = { SCRATCH_BASE - P, SCRATCH_SIZE + 2 * P };
+
+	expect_rejected(test, &inside, 1);
+	expect_rejected(test, first_byte, ARRAY_SIZE(first_byte));
+	expect_rejected(test, &last_byte, 1);
+	expect_rejected(test, &around, 1);
+}
+
+static void kho_mem_rejects_wrap(struct kunit *test)
+{
+	const struct kho_mem wrap = { U64_MAX - P, 2 * P };
+	const struct kho_mem top = { U64_MAX - 10, 5 };
+
+	expect_rejected(test, &wrap, 1);
+	expect_rejected(test, &top, 1);
+}
+
+static void kho_mem_rejects_partial_entry(struct kunit *test)
+{
+	const struct kho_mem good = { 2 * P, P };
+	struct kho_mem *cache = NULL;
+	size_t size = SZ_4K, nr;
+	void *fdt;
+	int err;
+
+	fdt = kunit_kzalloc(test, size, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, fdt);
+	err = fdt_create(fdt, size);
+	err = err ?: fdt_finish_reservemap(fdt);
+	err = err ?: fdt_begin_node(fdt, "");
+	err = err ?: fdt_begin_node(fdt, "good");
+	err = err ?: fdt_property(fdt, KHO_MEM_PROP, &good, sizeof(good));
+	err = err ?: fdt_end_node(fdt);
+	err = err ?: fdt_begin_node(fdt, "short");
+	err = err ?: fdt_property(fdt, KHO_MEM_PROP, &good, sizeof(good) - 4);
+	err = err ?: fdt_end_node(fdt);
+	err = err ?: fdt_end_node(fdt);
+	err = err ?: fdt_finish(fdt);
+	KUNIT_ASSERT_EQ(test, err, 0);
+
+	KUNIT_EXPECT_EQ(test, build_cache(test, fdt, &cache, &nr), -EINVAL);
+	KUNIT_EXPECT_NULL(test, cache);
+}
+
+/* Nodes nest: properties of grandchildren count as much as the root's. */
+static void kho_mem_nested_nodes(struct kunit *test)
+{
+	const struct kho_mem a = { 10 * P, P }, b = { 11 * P, P }, c = { 30 * P, 1 };
+	struct kho_mem *cache;
+	size_t size = SZ_4K, nr;
+	void *fdt;
+	int err;
+
+	fdt = kunit_kzalloc(test, size, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, fdt);
+	err = fdt_create(fdt, size);
+	err = err ?: fdt_finish_reservemap(fdt);
+	err = err ?: fdt_begin_node(fdt, "");
+	err = err ?: fdt_property(fdt, KHO_MEM_PROP, &c, sizeof(c));
+	err = err ?: fdt_begin_node(fdt, "child");
+	err = err ?: fdt_begin_node(fdt, "grandchild");
+	err = err ?: fdt_property(fdt, KHO_MEM_PROP, &a, sizeof(a));
+	err = err ?: fdt_end_node(fdt);
+	err = err ?: fdt_end_node(fdt);
+	err = err ?: fdt_begin_node(fdt, "sibling");
+	err = err ?: fdt_property(fdt, KHO_MEM_PROP, &b, sizeof(b));
+	err = err ?: fdt_end_node(fdt);
+	err = err ?: fdt_end_node(fdt);
+	err = err ?: fdt_finish(fdt);
+	KUNIT_ASSERT_EQ(test, err, 0);
+
+	KUNIT_ASSERT_EQ(test, build_cache(test, fdt, &cache, &nr), 0);
+	KUNIT_ASSERT_EQ(test, nr, 2);
+	KUNIT_EXPECT_EQ(test, cache[0].addr, 10 * P);
+	KUNIT_EXPECT_EQ(test, cache[0].len, 2 * P);
+	KUNIT_EXPECT_EQ(test, cache[1].addr, 30 * P);
+	KUNIT_EXPECT_EQ(test, cache[1].len, P);
+	kvfree(cache);
+}
+
+#define MODEL_BASE	(4ULL * SZ_1G)
+#define MODEL_PAGES	(16UL << 20)	/* a 64 GiB window */
+#define MODEL_RANGES	100000
+
+/* A random range: mostly small, some adjacent to the last, a few bridges. */
+static struct kho_mem random_range(struct rnd_state *rnd,
+				   const struct kho_mem *prev)
+{
+	u32 kind = prandom_u32_state(rnd) % 1000;
+	struct kho_mem m;
+	u64 len;
+
+	if (kind < 500)
+		len = 1 + prandom_u32_state(rnd) % (P - 1);
+	else if (kind < 800)
+		len = prandom_u32_state(rnd) % (4 * P) + 1;
+	else if (kind < 990)
+		len = prandom_u32_state(rnd) % (64 * P) + 1;
+	else
+		len = (256 + prandom_u32_state(rnd) % 4096) * P;
+
+	if (prev && prandom_u32_state(rnd) % 10 == 0 &&
+	    prev->addr + prev->len < MODEL_BASE + (MODEL_PAGES - 8192) * P)
+		m.addr = prev->addr + prev->len;
+	else
+		m.addr = MODEL_BASE +
+			 (u64)(prandom_u32_state(rnd) % (MODEL_PAGES - 8192)) * P +
+			 prandom_u32_state(rnd) % P;
+	m.len = len;
+	return m;
+}
+
+static void kho_mem_matches_page_model(struct kunit *test)
+{
+	unsigned long *want, *got;
+	struct rnd_state rnd;
+	struct kho_mem *in, *cache;
+	size_t i, nr;
+	u64 first, last;
+	void *fdt;
+
+	prandom_seed_state(&rnd, 0x6b686f);
+	in = vmalloc(array_size(MODEL_RANGES, sizeof(*in)));
+	want = vzalloc(BITS_TO_LONGS(MODEL_PAGES) * sizeof(long));
+	got = vzalloc(BITS_TO_LONGS(MODEL_PAGES) * sizeof(long));
+	KUNIT_ASSERT_TRUE(test, in && want && got);
+
+	for (i = 0; i < MODEL_RANGES; i++) {
+		in[i] = random_range(&rnd, i ? &in[i - 1] : NULL);
+		first = (in[i].addr - MODEL_BASE) / P;
+		last = (in[i].addr + in[i].len - 1 - MODEL_BASE) / P;
+		bitmap_set(want, first, last - first + 1);
+	}
+
+	fdt = build_fdt(test, in, MODEL_RANGES, 997);
+	KUNIT_ASSERT_EQ(test, build_cache(test, fdt, &cache, &nr), 0);
+	KUNIT_EXPECT_GT(test, nr, 1000);
+
+	for (i = 0; i < nr; i++) {
+		KUNIT_ASSERT_TRUE_MSG(test, PAGE_ALIGNED(cache[i].addr) &&
+				      PAGE_ALIGNED(cache[i].len) && cache[i].len,
+				      "entry %zu not whole pages", i);
+		KUNIT_ASSERT_GE(test, cache[i].addr, MODEL_BASE);
+		KUNIT_ASSERT_LE(test, cache[i].addr + cache[i].len,
+				MODEL_BASE + MODEL_PAGES * P);
+		/* Sorted, and neither overlapping nor adjacent. */
+		if (i)
+			KUNIT_ASSERT_GT_MSG(test, cache[i].addr,
+					    cache[i - 1].addr + cache[i - 1].len,
+					    "entries %zu and %zu", i - 1, i);
+		bitmap_set(got, (cache[i].addr - MODEL_BASE) / P, cache[i].len / P);
+	}
+	KUNIT_EXPECT_TRUE_MSG(test, bitmap_equal(want, got, MODEL_PAGES),
+			      "the mem cache does not name exactly the pages named in the DT");
+
+	kvfree(cache);
+	kvfree(fdt);
+	vfree(got);
+	vfree(want);
+	vfree(in);
+}
+
+static struct kunit_case kho_mem_cases[] = {
+	KUNIT_CASE_PARAM(kho_mem_known_answers, mem_gen_params),
+	KUNIT_CASE(kho_mem_no_mem_property),
+	KUNIT_CASE(kho_mem_rejects_scratch),
+	KUNIT_CASE(kho_mem_rejects_wrap),
+	KUNIT_CASE(kho_mem_rejects_partial_entry),
+	KUNIT_CASE(kho_mem_nested_nodes),
+	KUNIT_CASE_SLOW(kho_mem_matches_page_model),
+	{}
+};
+
+static struct kunit_suite kho_mem_suite = {
+	.name = "kho_mem_cache",
+	.test_cases = kho_mem_cases,
+};
+
+kunit_test_suite(kho_mem_suite);
+
+MODULE_DESCRIPTION("KUnit tests for the Kexec HandOver mem cache");
+MODULE_LICENSE("GPL");

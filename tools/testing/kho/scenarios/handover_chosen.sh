@@ -1,0 +1,41 @@
+# SPDX-License-Identifier: GPL-2.0
+# With KHO active, kexec_file_load places every segment of the next kernel in
+# the scratch region, and /chosen tells the next kernel where the DT copy,
+# the scratch region and the mem cache are: one (address, size) pair each.
+# cmdline: kho_scratch=64M kho_test.enable=1
+# timeout: 300
+
+case "$kho_stage" in
+"")
+	expect_write $KHO/active 1
+	kexec_load 2 "kho_expect_scratch=$(cat $KHO/scratch_phys),$(cat $KHO/scratch_len)"
+	kexec -e
+	fail "kexec -e returned"
+	;;
+2)
+	base=${kho_expect_scratch%,*}
+	len=${kho_expect_scratch#*,}
+	set -- $(chosen_range linux,kho-scratch)
+	expect_eq "scratch in /chosen" "$1 $2" "$(printf '0x%016x 0x%016x' $base $len)"
+	set -- $(chosen_range linux,kho-dt)
+	[ $(($2)) -gt 0 ] || fail "empty DT copy"
+	expect_inside "DT copy" $1 $2 $base $len
+	[ $(($1 % 65536)) = 0 ] || fail "DT copy at $1 is not 64 KiB aligned"
+	set -- $(chosen_range linux,kho-mem)
+	[ $(($2)) -gt 0 ] && [ $(($2 % 16)) = 0 ] ||
+		fail "mem cache of $2 bytes: not a whole number of entries"
+	[ $(($2 / 16)) -le 4 ] || fail "kho_test's 4 ranges gave $(($2 / 16)) entries"
+	expect_inside "mem cache" $1 $2 $base $len
+
+	# Where the loader put the kernel and the initrd.
+	code=$(sed -n 's/^ *\([0-9a-f]*\)-\([0-9a-f]*\) : Kernel code$/0x\1 0x\2/p' /proc/iomem)
+	[ -n "$code" ] || fail "no Kernel code in /proc/iomem"
+	set -- $code
+	expect_inside "kernel code" $1 $(($2 - $1 + 1)) $base $len
+	start=$(be_hex /proc/device-tree/chosen/linux,initrd-start)
+	end=$(be_hex /proc/device-tree/chosen/linux,initrd-end)
+	expect_inside "initrd" $start $((end - start)) $base $len
+	pass
+	;;
+esac
+fail "unknown stage $kho_stage"

@@ -31,6 +31,8 @@
  * @dt_max: size of the buffer the DT is built in
  * @scratch_base: physical address of the scratch region
  * @scratch_size: its size; activation needs one
+ * @exclude_kexec: refuse changes of state (-EBUSY) while a kexec image is
+ *		   loaded or executed
  * @publish: optional, makes the finished DT visible (called under @lock)
  * @unpublish: optional, undoes @publish before the DT is freed
  *
@@ -47,6 +49,7 @@ struct kho_out {
 	size_t dt_max;
 	phys_addr_t scratch_base;
 	phys_addr_t scratch_size;
+	bool exclude_kexec;
 	int (*publish)(struct kho_out *out);
 	void (*unpublish)(struct kho_out *out);
 };

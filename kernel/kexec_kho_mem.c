@@ -19,40 +19,25 @@
 
 #include "kexec_kho_internal.h"
 
-/* Visit every "mem" property; stop at the first callback that fails. */
-static int kho_for_each_mem_prop(const void *fdt,
-				 int (*fn)(const void *fdt, int node,
-					   const void *prop, int len,
-					   void *arg),
-				 void *arg)
+/* Walks the nodes of a DT that have a "mem" property; starts zeroed. */
+struct kho_mem_iter {
+	int next;		/* node to look at next, 0 for the root */
+	int depth;		/* depth of @next below the root */
+	int node;		/* node of @prop */
+	const void *prop;	/* its "mem" property... */
+	int len;		/* ...and the length of it */
+};
+
+static bool kho_mem_iter_next(const void *fdt, struct kho_mem_iter *it)
 {
-	int node, depth = 0, len, err;
-	const void *prop;
-
-	for (node = 0; node >= 0 && depth >= 0;
-	     node = fdt_next_node(fdt, node, &depth)) {
-		prop = fdt_getprop(fdt, node, KHO_MEM_PROP, &len);
-		if (!prop)
-			continue;
-		err = fn(fdt, node, prop, len, arg);
-		if (err)
-			return err;
+	while (it->next >= 0 && it->depth >= 0) {
+		it->node = it->next;
+		it->prop = fdt_getprop(fdt, it->node, KHO_MEM_PROP, &it->len);
+		it->next = fdt_next_node(fdt, it->node, &it->depth);
+		if (it->prop)
+			return true;
 	}
-	return 0;
-}
-
-static int kho_count_mem(const void *fdt, int node, const void *prop, int len,
-			 void *arg)
-{
-	size_t *count = arg;
-
-	if (len % sizeof(struct kho_mem)) {
-		pr_err("node '%s': mem property of %d bytes is not a whole number of entries\n",
-		       fdt_get_name(fdt, node, NULL), len);
-		return -EINVAL;
-	}
-	*count += len / sizeof(struct kho_mem);
-	return 0;
+	return false;
 }
 
 struct kho_mem_collector {
@@ -63,30 +48,29 @@ struct kho_mem_collector {
 };
 
 /* Widen each entry to whole pages; refuse one that wraps or touches scratch. */
-static int kho_collect_mem(const void *fdt, int node, const void *prop,
-			   int len, void *arg)
+static int kho_collect_mem(struct kho_mem_collector *c, const void *fdt,
+			   const struct kho_mem_iter *it)
 {
-	struct kho_mem_collector *c = arg;
 	struct kho_mem mem;
 	u64 start, end;
 	int i;
 
-	for (i = 0; i < len / sizeof(mem); i++) {
+	for (i = 0; i < it->len / sizeof(mem); i++) {
 		/* Properties are only 4-byte aligned. */
-		memcpy(&mem, prop + i * sizeof(mem), sizeof(mem));
+		memcpy(&mem, it->prop + i * sizeof(mem), sizeof(mem));
 		if (!mem.len)
 			continue;
 		if (mem.addr + mem.len < mem.addr ||
 		    mem.addr + mem.len > PAGE_ALIGN_DOWN(U64_MAX)) {
 			pr_err("node '%s': mem entry %d wraps around\n",
-			       fdt_get_name(fdt, node, NULL), i);
+			       fdt_get_name(fdt, it->node, NULL), i);
 			return -EINVAL;
 		}
 		start = PAGE_ALIGN_DOWN(mem.addr);
 		end = PAGE_ALIGN(mem.addr + mem.len);
 		if (start < c->scratch_end && end > c->scratch_start) {
 			pr_err("node '%s': mem entry %d [%#llx-%#llx) overlaps the scratch region\n",
-			       fdt_get_name(fdt, node, NULL), i, mem.addr,
+			       fdt_get_name(fdt, it->node, NULL), i, mem.addr,
 			       mem.addr + mem.len);
 			return -EINVAL;
 		}
@@ -150,14 +134,22 @@ int kho_mem_cache_build(const void *fdt, phys_addr_t scratch_base,
 		.scratch_start = scratch_base,
 		.scratch_end = scratch_base + scratch_size,
 	};
+	struct kho_mem_iter it = {};
 	size_t count = 0;
 	int err;
 
 	*cachep = NULL;
 	*nrp = 0;
-	err = kho_for_each_mem_prop(fdt, kho_count_mem, &count);
-	if (err || !count)
-		return err;
+	while (kho_mem_iter_next(fdt, &it)) {
+		if (it.len % sizeof(struct kho_mem)) {
+			pr_err("node '%s': mem property of %d bytes is not a whole number of entries\n",
+			       fdt_get_name(fdt, it.node, NULL), it.len);
+			return -EINVAL;
+		}
+		count += it.len / sizeof(struct kho_mem);
+	}
+	if (!count)
+		return 0;
 
 	c.cache = kvmalloc_array(count, sizeof(*c.cache),
 				 GFP_KERNEL | __GFP_RETRY_MAYFAIL | __GFP_NOWARN);
@@ -166,10 +158,13 @@ int kho_mem_cache_build(const void *fdt, phys_addr_t scratch_base,
 		return -ENOMEM;
 	}
 
-	err = kho_for_each_mem_prop(fdt, kho_collect_mem, &c);
-	if (err) {
-		kvfree(c.cache);
-		return err;
+	memset(&it, 0, sizeof(it));
+	while (kho_mem_iter_next(fdt, &it)) {
+		err = kho_collect_mem(&c, fdt, &it);
+		if (err) {
+			kvfree(c.cache);
+			return err;
+		}
 	}
 
 	sort(c.cache, c.nr, sizeof(*c.cache), kho_mem_cmp, NULL);

@@ -27,6 +27,7 @@ struct kho_out kho_out = {
 	.chain = BLOCKING_NOTIFIER_INIT(kho_out.chain),
 	.lock = __MUTEX_INITIALIZER(kho_out.lock),
 	.dt_max = KHO_DT_MAX_DEFAULT,
+	.exclude_kexec = true,
 	.publish = kho_dt_publish,
 	.unpublish = kho_dt_unpublish,
 };
@@ -248,8 +249,9 @@ EXPORT_SYMBOL_IF_KUNIT(kho_out_init);
  * are called with KEXEC_KHO_ABORT and nothing stays allocated.
  *
  * Return: 0, -EINVAL for a value that is not a boolean, -ENOMEM without a
- * scratch region, or the cause of a failed serialization (-ENOSPC for a
- * full DT, the failing notifier's errno otherwise).
+ * scratch region, -EBUSY while a kexec image is loaded or executed, or the
+ * cause of a failed serialization (-ENOSPC for a full DT, the failing
+ * notifier's errno otherwise).
  */
 int kho_out_store_active(struct kho_out *out, const char *buf)
 {
@@ -262,10 +264,26 @@ int kho_out_store_active(struct kho_out *out, const char *buf)
 	}
 
 	mutex_lock(&out->lock);
-	if (active && !out->fdt)
+	if (active == !!out->fdt)
+		goto unlock;
+
+	/*
+	 * A kexec image being loaded copies the DT and the mem cache, and
+	 * one being executed checks what it carries: neither may see the
+	 * state change under it.
+	 */
+	if (out->exclude_kexec && !kexec_trylock()) {
+		pr_warn("active: a kexec load or reboot is in progress, try again\n");
+		err = -EBUSY;
+		goto unlock;
+	}
+	if (active)
 		err = kho_out_activate(out);
-	else if (!active && out->fdt)
+	else
 		kho_out_abort(out);
+	if (out->exclude_kexec)
+		kexec_unlock();
+unlock:
 	mutex_unlock(&out->lock);
 
 	return err;
@@ -346,21 +364,7 @@ static ssize_t active_show(struct kobject *kobj, struct kobj_attribute *attr,
 static ssize_t active_store(struct kobject *kobj, struct kobj_attribute *attr,
 			    const char *buf, size_t count)
 {
-	int err;
-
-	/*
-	 * A kexec image being loaded copies the DT and the mem cache, and
-	 * one being executed checks what it carries: neither may see the
-	 * state change under it.
-	 */
-	if (!kexec_trylock()) {
-		pr_warn("active: a kexec load or reboot is in progress, try again\n");
-		return -EBUSY;
-	}
-	err = kho_out_store_active(&kho_out, buf);
-	kexec_unlock();
-
-	return err ?: count;
+	return kho_out_store_active(&kho_out, buf) ?: count;
 }
 
 static ssize_t dt_max_show(struct kobject *kobj, struct kobj_attribute *attr,

@@ -28,7 +28,7 @@ static void *build_fdt(struct kunit *test, const struct kho_mem *mem,
 		       size_t nr, size_t per_node)
 {
 	size_t size = nr * sizeof(*mem) + (nr / per_node + 1) * 64 + SZ_4K;
-	char name[16];
+	char name[24];
 	size_t i, n;
 	void *fdt;
 	int err;

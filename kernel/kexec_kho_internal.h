@@ -61,8 +61,32 @@ void kho_out_init(struct kho_out *out, phys_addr_t scratch_base,
 		  phys_addr_t scratch_size);
 int kho_out_store_active(struct kho_out *out, const char *buf);
 int kho_out_store_dt_max(struct kho_out *out, const char *buf);
+/**
+ * struct kho_mem_iter - a walk over the nodes of a DT that have a "mem"
+ * property; starts zeroed, see kho_mem_iter_next()
+ * @next: node to look at next, 0 for the root
+ * @depth: depth of @next below the root
+ * @node: node of @prop
+ * @prop: its "mem" property
+ * @len: length of @prop in bytes
+ */
+struct kho_mem_iter {
+	int next;
+	int depth;
+	int node;
+	const void *prop;
+	int len;
+};
+
+bool kho_mem_iter_next(const void *fdt, struct kho_mem_iter *it);
 int kho_mem_cache_build(const void *fdt, phys_addr_t scratch_base,
 			phys_addr_t scratch_size, struct kho_mem **cachep,
 			size_t *nrp);
+
+bool kho_inherited_scratch(phys_addr_t *base, phys_addr_t *size);
+const char *kho_in_check(const void *fdt, u64 dt_len,
+			 const struct kho_mem *cache, size_t nr,
+			 const struct kho_mem *scratch,
+			 bool (*is_ram)(u64 addr, u64 len));
 
 #endif /* _KERNEL_KEXEC_KHO_INTERNAL_H */

@@ -19,16 +19,15 @@
 
 #include "kexec_kho_internal.h"
 
-/* Walks the nodes of a DT that have a "mem" property; starts zeroed. */
-struct kho_mem_iter {
-	int next;		/* node to look at next, 0 for the root */
-	int depth;		/* depth of @next below the root */
-	int node;		/* node of @prop */
-	const void *prop;	/* its "mem" property... */
-	int len;		/* ...and the length of it */
-};
-
-static bool kho_mem_iter_next(const void *fdt, struct kho_mem_iter *it)
+/**
+ * kho_mem_iter_next() - step to the next node with a "mem" property
+ * @fdt: a KHO DT
+ * @it: the walk, zeroed to start at the root
+ *
+ * Return: true with @it->node, @it->prop and @it->len set, false after the
+ * last node.
+ */
+bool kho_mem_iter_next(const void *fdt, struct kho_mem_iter *it)
 {
 	while (it->next >= 0 && it->depth >= 0) {
 		it->node = it->next;

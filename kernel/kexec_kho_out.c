@@ -33,7 +33,6 @@ struct kho_out kho_out = {
 };
 
 static phys_addr_t kho_scratch_request __initdata;
-static struct cma *kho_scratch_cma;
 
 /**
  * kho_fdt_errno() - translate a libfdt error into an errno
@@ -382,17 +381,13 @@ static ssize_t dt_max_store(struct kobject *kobj, struct kobj_attribute *attr,
 static ssize_t scratch_phys_show(struct kobject *kobj,
 				 struct kobj_attribute *attr, char *buf)
 {
-	u64 phys = kho_scratch_cma ? cma_get_base(kho_scratch_cma) : 0;
-
-	return sysfs_emit(buf, "0x%llx\n", phys);
+	return sysfs_emit(buf, "0x%llx\n", (u64)kho_out.scratch_base);
 }
 
 static ssize_t scratch_len_show(struct kobject *kobj,
 				struct kobj_attribute *attr, char *buf)
 {
-	u64 len = kho_scratch_cma ? cma_get_size(kho_scratch_cma) : 0;
-
-	return sysfs_emit(buf, "0x%llx\n", len);
+	return sysfs_emit(buf, "0x%llx\n", (u64)kho_out.scratch_size);
 }
 
 static struct kobj_attribute active_attr = __ATTR(active, 0600, active_show,
@@ -431,10 +426,6 @@ static int __init kho_out_sysfs_init(void)
 		return err;
 	}
 
-	if (kho_scratch_cma) {
-		kho_out.scratch_base = cma_get_base(kho_scratch_cma);
-		kho_out.scratch_size = cma_get_size(kho_scratch_cma);
-	}
 	return 0;
 }
 late_initcall(kho_out_sysfs_init);
@@ -464,26 +455,34 @@ early_param("kho_scratch", kho_scratch_setup);
  *
  * Declares a CMA area named "kho" of kho_scratch= bytes (rounded up to the
  * CMA granule), so that only movable memory lives there while the system
- * runs and the region is free for the next kernel when it is loaded.
- * Architectures call it once memblock knows all memory.
+ * runs and the region is free for the next kernel when it is loaded. After
+ * a KHO boot the inherited region serves instead, so that handovers chain.
+ * Architectures call it once memblock knows all memory, after
+ * kho_reserve_handover().
  */
 void __init kho_reserve_scratch(void)
 {
-	phys_addr_t base;
+	struct cma *cma;
 	int err;
 
+	if (kho_inherited_scratch(&kho_out.scratch_base, &kho_out.scratch_size)) {
+		if (kho_scratch_request)
+			pr_info("kho_scratch= ignored: the next handover reuses this one's scratch region\n");
+		return;
+	}
 	if (!kho_scratch_request)
 		return;
 
 	err = cma_declare_contiguous_nid(0, kho_scratch_request, 0, 0, 0, false,
-					 "kho", &kho_scratch_cma, NUMA_NO_NODE);
+					 "kho", &cma, NUMA_NO_NODE);
 	if (err) {
 		pr_err("cannot reserve %pa bytes of scratch: %d, KHO is unavailable\n",
 		       &kho_scratch_request, err);
 		return;
 	}
 
-	base = cma_get_base(kho_scratch_cma);
-	pr_info("scratch region %pa, %lu MiB\n", &base,
-		cma_get_size(kho_scratch_cma) >> 20);
+	kho_out.scratch_base = cma_get_base(cma);
+	kho_out.scratch_size = cma_get_size(cma);
+	pr_info("scratch region %pa, %pa bytes\n", &kho_out.scratch_base,
+		&kho_out.scratch_size);
 }

@@ -1,9 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * kho_test: a driver that takes part in every Kexec HandOver the way a real
- * one would. Booted with kho_test.enable=1, it allocates buffers, fills them
- * with a pattern derived from a seed, and serializes a node that names them:
- * a sub-page range, a multi-page range and two adjacent ranges.
+ * one would. Booted with kho_test.enable=1, it fills buffers with a pattern
+ * derived from a seed and serializes a node that names them: a sub-page
+ * range, a multi-page range, two adjacent ranges and kho_test.ranges ranges
+ * of kho_test.range_size bytes. In the next kernel it claims them, checks
+ * every byte and prints one verdict line; then it hands the same data on
+ * (kho_test.forward=1, the default), so that a chain of kexecs checks data
+ * that crossed every kernel, or returns the memory.
  */
 
 #define pr_fmt(fmt) "kho_test: " fmt
@@ -16,6 +20,8 @@
 #include <linux/module.h>
 #include <linux/notifier.h>
 #include <linux/random.h>
+#include <linux/slab.h>
+#include <linux/unaligned.h>
 
 #undef MODULE_PARAM_PREFIX
 #define MODULE_PARAM_PREFIX "kho_test."
@@ -28,41 +34,73 @@ static unsigned long long kho_test_seed;
 module_param_named(seed, kho_test_seed, ullong, 0444);
 MODULE_PARM_DESC(seed, "seed of the data pattern (default: random)");
 
+static unsigned int kho_test_nr_bulk = 1024;
+module_param_named(ranges, kho_test_nr_bulk, uint, 0444);
+MODULE_PARM_DESC(ranges, "number of bulk ranges (default: 1024)");
+
+static unsigned int kho_test_bulk_size = SZ_64K;
+module_param_named(range_size, kho_test_bulk_size, uint, 0444);
+MODULE_PARM_DESC(range_size, "bytes in each bulk range (default: 65536)");
+
+static bool kho_test_forward = true;
+module_param_named(forward, kho_test_forward, bool, 0444);
+MODULE_PARM_DESC(forward, "hand restored data on to the next kernel (default: yes)");
+
 #define KHO_TEST_COMPATIBLE	"kho-test-v1"
 
-/* Orders of the blocks kho_test allocates. */
-static const unsigned int kho_test_order[] = { 0, 2, 1 };
-
-/* Where each handed-over range lies: block, offset in it, length. */
+/* The shaped ranges: block of pages, offset in it, length. */
 static const struct {
-	unsigned int block;
+	unsigned int order;
 	size_t offset;
 	size_t len;
-} kho_test_layout[] = {
+} kho_test_shapes[] = {
 	{ 0, 100, 1000 },			/* sub-page, unaligned */
-	{ 1, 0, 3 * PAGE_SIZE + 512 },		/* multi-page */
-	{ 2, 0, PAGE_SIZE },			/* two adjacent ranges */
-	{ 2, PAGE_SIZE, PAGE_SIZE },
+	{ 2, 0, 3 * PAGE_SIZE + 512 },		/* multi-page */
+	{ 1, 0, PAGE_SIZE },			/* two adjacent ranges... */
+	{ 1, PAGE_SIZE, PAGE_SIZE },		/* ...of one block */
 };
 
-static struct kho_mem kho_test_mem[ARRAY_SIZE(kho_test_layout)];
-static struct page *kho_test_pages[ARRAY_SIZE(kho_test_order)];
+static struct kho_mem *kho_test_mem;
+static unsigned int kho_test_nr;
 
-/* Byte stream of range @idx: xorshift64 seeded from the seed and the index. */
-static void kho_test_fill(void *buf, size_t len, u64 seed, unsigned int idx)
+/* Byte stream of range @idx: xorshift64 words from the seed and the index. */
+static u64 kho_test_word(u64 *x)
 {
-	u64 x = seed ^ (0x9e3779b97f4a7c15ULL * (idx + 1));
-	u8 *p = buf;
+	*x ^= *x << 13;
+	*x ^= *x >> 7;
+	*x ^= *x << 17;
+	return *x;
+}
+
+static u64 kho_test_stream(unsigned int idx)
+{
+	return kho_test_seed ^ (0x9e3779b97f4a7c15ULL * (idx + 1));
+}
+
+static void kho_test_fill(u8 *buf, size_t len, unsigned int idx)
+{
+	u64 x = kho_test_stream(idx), w;
 	size_t i;
 
-	for (i = 0; i < len; i++) {
-		if (i % sizeof(x) == 0) {
-			x ^= x << 13;
-			x ^= x >> 7;
-			x ^= x << 17;
-		}
-		p[i] = x >> (8 * (i % sizeof(x)));
-	}
+	for (i = 0; i + 8 <= len; i += 8)
+		put_unaligned_le64(kho_test_word(&x), buf + i);
+	for (w = kho_test_word(&x); i < len; i++, w >>= 8)
+		buf[i] = w;
+}
+
+/* Offset of the first byte that differs from the pattern, or @len. */
+static size_t kho_test_check(const u8 *buf, size_t len, unsigned int idx)
+{
+	u64 x = kho_test_stream(idx), w;
+	size_t i;
+
+	for (i = 0; i + 8 <= len; i += 8)
+		if (get_unaligned_le64(buf + i) != kho_test_word(&x))
+			break;
+	for (w = kho_test_word(&x); i < len; i++, w >>= 8)
+		if (buf[i] != (u8)w)
+			return i;
+	return len;
 }
 
 static int kho_test_serialize(void *fdt)
@@ -74,7 +112,7 @@ static int kho_test_serialize(void *fdt)
 	err = err ?: fdt_property(fdt, "seed", &kho_test_seed,
 				  sizeof(kho_test_seed));
 	err = err ?: fdt_property(fdt, KHO_MEM_PROP, kho_test_mem,
-				  sizeof(kho_test_mem));
+				  kho_test_nr * sizeof(*kho_test_mem));
 	err = err ?: fdt_end_node(fdt);
 	return err ? kho_fdt_errno(err) : 0;
 }
@@ -91,7 +129,7 @@ static int kho_test_notify(struct notifier_block *nb, unsigned long event,
 			pr_err("cannot serialize: %d\n", err);
 			return notifier_from_errno(err);
 		}
-		pr_info("serialized %zu ranges\n", ARRAY_SIZE(kho_test_mem));
+		pr_info("serialized %u ranges\n", kho_test_nr);
 		return NOTIFY_OK;
 	case KEXEC_KHO_ABORT:
 		pr_info("handover aborted\n");
@@ -104,67 +142,158 @@ static struct notifier_block kho_test_nb = {
 	.notifier_call = kho_test_notify,
 };
 
-static void kho_test_free(void)
+/* Free the first @nr ranges kho_test_alloc() allocated, and the list. */
+static void kho_test_free(unsigned int nr)
+{
+	unsigned int i, nr_shapes = ARRAY_SIZE(kho_test_shapes);
+	void *buf;
+
+	for (i = 0; i < nr; i++) {
+		buf = phys_to_virt(kho_test_mem[i].addr);
+		if (i >= nr_shapes)
+			free_pages_exact(buf, kho_test_mem[i].len);
+		else if (!kho_test_shapes[i].offset)
+			free_pages((unsigned long)buf, kho_test_shapes[i].order);
+	}
+	kvfree(kho_test_mem);
+	kho_test_mem = NULL;
+	kho_test_nr = 0;
+}
+
+/* Allocate and fill the ranges. They live as long as the kernel does. */
+static int kho_test_alloc(void)
+{
+	unsigned int i, nr_shapes = ARRAY_SIZE(kho_test_shapes);
+	struct page *page = NULL;
+	void *buf;
+
+	kho_test_nr = nr_shapes + kho_test_nr_bulk;
+	kho_test_mem = kvcalloc(kho_test_nr, sizeof(*kho_test_mem), GFP_KERNEL);
+	if (!kho_test_mem)
+		return -ENOMEM;
+
+	for (i = 0; i < kho_test_nr; i++) {
+		if (i >= nr_shapes) {
+			buf = alloc_pages_exact(kho_test_bulk_size, GFP_KERNEL);
+			kho_test_mem[i].len = kho_test_bulk_size;
+		} else {
+			/* A range at offset 0 starts a new block. */
+			if (!kho_test_shapes[i].offset || !page)
+				page = alloc_pages(GFP_KERNEL,
+						   kho_test_shapes[i].order);
+			buf = page ? page_address(page) +
+				     kho_test_shapes[i].offset : NULL;
+			kho_test_mem[i].len = kho_test_shapes[i].len;
+		}
+		if (!buf) {
+			kho_test_free(i);
+			return -ENOMEM;
+		}
+		kho_test_mem[i].addr = virt_to_phys(buf);
+		kho_test_fill(buf, kho_test_mem[i].len, i);
+	}
+	return 0;
+}
+
+/*
+ * Claim and check what the previous kernel handed over. Returns the number
+ * of ranges restored, or a negative error once the verdict is printed.
+ */
+static int kho_test_restore(const void *fdt, int node)
+{
+	const struct kho_mem *mem;
+	unsigned int i, nr;
+	u64 bytes = 0;
+	size_t bad;
+	const void *seed;
+	void *buf;
+	int len;
+
+	seed = fdt_getprop(fdt, node, "seed", &len);
+	if (!seed || len != sizeof(kho_test_seed)) {
+		pr_err("restored 0 ranges, 0 bytes: FAILED: no seed\n");
+		return -EINVAL;
+	}
+	memcpy(&kho_test_seed, seed, sizeof(kho_test_seed));
+	mem = fdt_getprop(fdt, node, KHO_MEM_PROP, &len);
+	if (!mem || !len || len % sizeof(*mem)) {
+		pr_err("restored 0 ranges, 0 bytes: FAILED: no mem property\n");
+		return -EINVAL;
+	}
+	nr = len / sizeof(*mem);
+	kho_test_mem = kvmalloc_array(nr, sizeof(*mem), GFP_KERNEL);
+	if (!kho_test_mem)
+		return -ENOMEM;
+	memcpy(kho_test_mem, mem, len);
+	kho_test_nr = nr;
+
+	/* On a failure, what was handed over stays reserved: nothing is lost. */
+	for (i = 0; i < nr; i++) {
+		buf = kho_claim_mem(&kho_test_mem[i]);
+		if (!buf) {
+			pr_err("restored %u ranges, %llu bytes: FAILED: range %u was not handed over\n",
+			       i, bytes, i);
+			return -EINVAL;
+		}
+		bad = kho_test_check(buf, kho_test_mem[i].len, i);
+		if (bad != kho_test_mem[i].len) {
+			pr_err("restored %u ranges, %llu bytes: FAILED: range %u differs at byte %zu\n",
+			       i, bytes, i, bad);
+			return -EIO;
+		}
+		bytes += kho_test_mem[i].len;
+	}
+	pr_info("restored %u ranges, %llu bytes: ok\n", nr, bytes);
+	return nr;
+}
+
+static void kho_test_return(void)
 {
 	unsigned int i;
 
-	for (i = 0; i < ARRAY_SIZE(kho_test_pages); i++) {
-		if (kho_test_pages[i])
-			__free_pages(kho_test_pages[i], kho_test_order[i]);
-		kho_test_pages[i] = NULL;
-	}
-}
-
-static int kho_test_alloc(void)
-{
-	unsigned int i, blk;
-	void *buf;
-
-	for (i = 0; i < ARRAY_SIZE(kho_test_pages); i++) {
-		kho_test_pages[i] = alloc_pages(GFP_KERNEL, kho_test_order[i]);
-		if (!kho_test_pages[i]) {
-			kho_test_free();
-			return -ENOMEM;
-		}
-	}
-
-	for (i = 0; i < ARRAY_SIZE(kho_test_layout); i++) {
-		blk = kho_test_layout[i].block;
-		buf = page_address(kho_test_pages[blk]) + kho_test_layout[i].offset;
-		kho_test_mem[i].addr = virt_to_phys(buf);
-		kho_test_mem[i].len = kho_test_layout[i].len;
-		kho_test_fill(buf, kho_test_mem[i].len, kho_test_seed, i);
-	}
-	return 0;
+	for (i = 0; i < kho_test_nr; i++)
+		kho_return_mem(&kho_test_mem[i]);
+	pr_info("returned %u ranges\n", kho_test_nr);
+	kvfree(kho_test_mem);
+	kho_test_mem = NULL;
+	kho_test_nr = 0;
 }
 
 static int __init kho_test_init(void)
 {
-	int err;
+	const void *fdt = kho_get_fdt();
+	int node = -1, err;
 
 	if (!kho_test_enable)
 		return 0;
 
-	if (!kho_test_seed)
-		kho_test_seed = get_random_u64();
-
-	err = kho_test_alloc();
-	if (err)
-		goto fail;
+	if (fdt)
+		node = fdt_node_offset_by_compatible(fdt, 0, KHO_TEST_COMPATIBLE);
+	if (node >= 0) {
+		err = kho_test_restore(fdt, node);
+		if (err < 0)
+			return err;
+		if (!kho_test_forward) {
+			kho_test_return();
+			return 0;
+		}
+	} else {
+		if (!kho_test_seed)
+			kho_test_seed = get_random_u64();
+		err = kho_test_alloc();
+		if (err) {
+			pr_err("cannot allocate the test data: %d\n", err);
+			return err;
+		}
+	}
 
 	err = register_kho_notifier(&kho_test_nb);
-	if (err)
-		goto free;
-
-	pr_info("ready: %zu ranges, seed %#llx\n", ARRAY_SIZE(kho_test_mem),
-		kho_test_seed);
+	if (err) {
+		pr_err("cannot register: %d\n", err);
+		return err;
+	}
+	pr_info("ready: %u ranges, seed %#llx\n", kho_test_nr, kho_test_seed);
 	return 0;
-
-free:
-	kho_test_free();
-fail:
-	pr_err("cannot start: %d\n", err);
-	return err;
 }
 module_init(kho_test_init);
 

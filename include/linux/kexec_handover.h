@@ -64,6 +64,13 @@ int kho_fill_kimage(struct kimage *image);
 bool kho_kimage_scratch(const struct kimage *image, struct resource *res);
 int kho_add_chosen(const struct kimage *image, void *fdt, int chosen);
 int kho_check_kimage(const struct kimage *image);
+void kho_scan_chosen(const void *fdt);
+void kho_reserve_handover(void);
+void kho_release_scratch(void);
+bool is_kho_boot(void);
+const void *kho_get_fdt(void);
+void *kho_claim_mem(const struct kho_mem *mem);
+void kho_return_mem(const struct kho_mem *mem);
 #else
 static inline int register_kho_notifier(struct notifier_block *nb)
 {
@@ -109,6 +116,37 @@ static inline int kho_add_chosen(const struct kimage *image, void *fdt,
 static inline int kho_check_kimage(const struct kimage *image)
 {
 	return 0;
+}
+
+static inline void kho_scan_chosen(const void *fdt)
+{
+}
+
+static inline void kho_reserve_handover(void)
+{
+}
+
+static inline void kho_release_scratch(void)
+{
+}
+
+static inline bool is_kho_boot(void)
+{
+	return false;
+}
+
+static inline const void *kho_get_fdt(void)
+{
+	return NULL;
+}
+
+static inline void *kho_claim_mem(const struct kho_mem *mem)
+{
+	return NULL;
+}
+
+static inline void kho_return_mem(const struct kho_mem *mem)
+{
 }
 #endif /* CONFIG_KEXEC_KHO */
 

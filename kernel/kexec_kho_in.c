@@ -1,0 +1,471 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Kexec HandOver, incoming side: find the handover the previous kernel left
+ * in /chosen, check it, keep early allocations inside its scratch region
+ * until the memory it names is reserved, and let drivers take their state
+ * and memory back. A handover that fails any check is dropped with one log
+ * line, and the kernel boots as if there had been none.
+ */
+
+#define pr_fmt(fmt) "kho: " fmt
+
+#include <linux/init.h>
+#include <linux/io.h>
+#include <linux/kexec_handover.h>
+#include <linux/kobject.h>
+#include <linux/libfdt.h>
+#include <linux/memblock.h>
+#include <linux/mm.h>
+#include <linux/of.h>
+#include <linux/of_fdt.h>
+#include <linux/page-isolation.h>
+#include <linux/slab.h>
+#include <linux/sysfs.h>
+#include <asm/early_ioremap.h>
+#include <asm/sections.h>
+#include <kunit/visibility.h>
+
+#include "kexec_kho_internal.h"
+
+/**
+ * struct kho_in - the handover this kernel was booted with
+ * @dt: where the previous kernel put its copy of the KHO DT
+ * @scratch: the scratch region, reused for the next handover
+ * @mem_cache: where the previous kernel put the mem cache
+ * @found: /chosen named a handover that passed the early checks
+ * @fdt: the KHO DT, once the handover is accepted (a KHO boot)
+ * @ranges: the memory handed over, merged: what drivers may claim
+ * @nr_ranges: number of entries of @ranges
+ */
+static struct kho_in {
+	struct kho_mem dt;
+	struct kho_mem scratch;
+	struct kho_mem mem_cache;
+	bool found;
+	const void *fdt;
+	struct kho_mem *ranges;
+	size_t nr_ranges;
+} kho_in;
+
+static bool kho_overlaps(u64 addr, u64 len, const struct kho_mem *r)
+{
+	return addr < r->addr + r->len && addr + len > r->addr;
+}
+
+/* Does a range of the sorted @ranges hold [start, end)? */
+static bool kho_ranges_hold(const struct kho_mem *ranges, size_t nr,
+			    u64 start, u64 end)
+{
+	size_t lo = 0, hi = nr, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (ranges[mid].addr + ranges[mid].len <= start)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < nr && ranges[lo].addr <= start &&
+	       ranges[lo].addr + ranges[lo].len >= end;
+}
+
+/* Every "mem" entry of the DT, widened to pages, lies in the mem cache. */
+static bool kho_cache_covers_dt(const void *fdt, const struct kho_mem *cache,
+				size_t nr)
+{
+	struct kho_mem_iter it = {};
+	struct kho_mem mem;
+	int i;
+
+	while (kho_mem_iter_next(fdt, &it)) {
+		if (it.len % sizeof(mem))
+			return false;
+		for (i = 0; i < it.len / sizeof(mem); i++) {
+			memcpy(&mem, it.prop + i * sizeof(mem), sizeof(mem));
+			if (!mem.len)
+				continue;
+			if (mem.addr + mem.len < mem.addr ||
+			    !kho_ranges_hold(cache, nr, PAGE_ALIGN_DOWN(mem.addr),
+					     PAGE_ALIGN(mem.addr + mem.len)))
+				return false;
+		}
+	}
+	return true;
+}
+
+/**
+ * kho_in_check() - is a handover well formed?
+ * @fdt: the KHO DT
+ * @dt_len: the size /chosen gives it
+ * @cache: the mem cache
+ * @nr: its number of entries
+ * @scratch: the scratch region
+ * @is_ram: tells whether a range lies in memory this kernel knows
+ *
+ * The DT must have a valid header, fit in @dt_len and have a "kho-v1" root;
+ * each mem cache entry must be whole pages of RAM outside scratch, sorted
+ * and not overlapping the one before; and the mem cache must hold every
+ * range a "mem" property of the DT names. Runs in O(n + m log n) for n
+ * cache entries and m "mem" entries.
+ *
+ * Return: NULL, or what is wrong, for the log.
+ */
+const char *kho_in_check(const void *fdt, u64 dt_len,
+			 const struct kho_mem *cache, size_t nr,
+			 const struct kho_mem *scratch,
+			 bool (*is_ram)(u64 addr, u64 len))
+{
+	size_t i;
+
+	if (fdt_check_header(fdt))
+		return "the DT has a bad header";
+	if (fdt_totalsize(fdt) > dt_len)
+		return "the DT is larger than its segment";
+	if (fdt_node_check_compatible(fdt, 0, KHO_FDT_COMPATIBLE))
+		return "the DT root is not compatible with " KHO_FDT_COMPATIBLE;
+
+	for (i = 0; i < nr; i++) {
+		if (!cache[i].len || !PAGE_ALIGNED(cache[i].addr) ||
+		    !PAGE_ALIGNED(cache[i].len) ||
+		    cache[i].addr + cache[i].len < cache[i].addr)
+			return "a mem cache entry is not whole pages";
+		if (i && cache[i].addr < cache[i - 1].addr + cache[i - 1].len)
+			return "the mem cache is not sorted, or has overlapping entries";
+		if (kho_overlaps(cache[i].addr, cache[i].len, scratch))
+			return "a mem cache entry lies in the scratch region";
+		if (!is_ram(cache[i].addr, cache[i].len))
+			return "a mem cache entry lies outside RAM";
+	}
+	if (!kho_cache_covers_dt(fdt, cache, nr))
+		return "the DT names memory the mem cache does not";
+	return NULL;
+}
+EXPORT_SYMBOL_IF_KUNIT(kho_in_check);
+
+static int __init kho_read_chosen(const void *fdt, int chosen,
+				  const char *name, struct kho_mem *range)
+{
+	const __be32 *prop;
+	int len;
+
+	prop = fdt_getprop(fdt, chosen, name, &len);
+	if (!prop)
+		return -ENOENT;
+	if (len != (dt_root_addr_cells + dt_root_size_cells) * sizeof(*prop))
+		return -EINVAL;
+	range->addr = of_read_number(prop, dt_root_addr_cells);
+	range->len = of_read_number(prop + dt_root_addr_cells,
+				    dt_root_size_cells);
+	return 0;
+}
+
+static bool __init kho_is_ram(u64 addr, u64 len)
+{
+	return addr + len > addr && memblock_is_region_memory(addr, len);
+}
+
+/* What can be checked before the DT and the mem cache are mapped. */
+static const char * __init kho_check_early(void)
+{
+	u64 block = PAGE_SIZE << pageblock_order;
+	const struct fdt_header *hdr;
+	u32 magic, totalsize;
+
+	if (IS_ENABLED(CONFIG_DEFERRED_STRUCT_PAGE_INIT))
+		return "this kernel defers struct page init, which KHO does not support";
+	if (!IS_ALIGNED(kho_in.scratch.addr | kho_in.scratch.len, block) ||
+	    !kho_in.scratch.len || !kho_is_ram(kho_in.scratch.addr,
+						kho_in.scratch.len))
+		return "the scratch region is not whole pageblocks of RAM";
+	if (!kho_overlaps(__pa_symbol(_text), __pa_symbol(_end) -
+			  __pa_symbol(_text), &kho_in.scratch))
+		return "this kernel does not lie in the scratch region";
+	if (!PAGE_ALIGNED(kho_in.dt.addr) || kho_in.dt.len < sizeof(*hdr) ||
+	    kho_in.dt.len > KHO_DT_MAX_LIMIT ||
+	    !kho_is_ram(kho_in.dt.addr, kho_in.dt.len))
+		return "the DT segment is not page aligned RAM";
+	if (!PAGE_ALIGNED(kho_in.mem_cache.addr) ||
+	    kho_in.mem_cache.len % sizeof(struct kho_mem) ||
+	    (kho_in.mem_cache.len &&
+	     !kho_is_ram(kho_in.mem_cache.addr, kho_in.mem_cache.len)))
+		return "the mem cache is not a whole number of entries in RAM";
+
+	hdr = early_memremap(kho_in.dt.addr, sizeof(*hdr));
+	if (!hdr)
+		return "the DT cannot be mapped";
+	magic = fdt_magic(hdr);
+	totalsize = fdt_totalsize(hdr);
+	early_memunmap((void *)hdr, sizeof(*hdr));
+	if (magic != FDT_MAGIC)
+		return "the DT has a bad header";
+	if (totalsize > kho_in.dt.len)
+		return "the DT is larger than its segment";
+	return NULL;
+}
+
+/**
+ * kho_scan_chosen() - look for a handover in the boot DT
+ * @fdt: the flattened DT this kernel was booted with
+ *
+ * Called while the early DT is scanned, once memblock knows all memory. If
+ * /chosen names a handover that passes the checks possible this early,
+ * reserves its DT and mem cache and confines memblock allocations to its
+ * scratch region until kho_reserve_handover() has run.
+ */
+void __init kho_scan_chosen(const void *fdt)
+{
+	const char *why = "/chosen holds a partial or malformed handover";
+	int chosen, found = 0, err[3];
+
+	chosen = fdt_path_offset(fdt, "/chosen");
+	if (chosen < 0)
+		return;
+
+	err[0] = kho_read_chosen(fdt, chosen, "linux,kho-dt", &kho_in.dt);
+	err[1] = kho_read_chosen(fdt, chosen, "linux,kho-scratch",
+				 &kho_in.scratch);
+	err[2] = kho_read_chosen(fdt, chosen, "linux,kho-mem",
+				 &kho_in.mem_cache);
+	found = (err[0] != -ENOENT) + (err[1] != -ENOENT) + (err[2] != -ENOENT);
+	if (!found)
+		return;
+	if (found == 3 && !err[0] && !err[1] && !err[2])
+		why = kho_check_early();
+	if (why) {
+		pr_warn("handover disabled: %s\n", why);
+		return;
+	}
+
+	memblock_reserve(kho_in.dt.addr, kho_in.dt.len);
+	if (kho_in.mem_cache.len)
+		memblock_reserve(kho_in.mem_cache.addr, kho_in.mem_cache.len);
+	memblock_mark_kho_scratch(kho_in.scratch.addr, kho_in.scratch.len);
+	memblock_set_kho_scratch_only(true);
+	kho_in.found = true;
+}
+
+/**
+ * kho_reserve_handover() - reserve the memory handed over
+ *
+ * Called as soon as memblock can grow, with the linear map in place. Checks
+ * the DT and every mem cache entry, reserves the entries in one pass, ends
+ * scratch-only allocation and frees the mem cache. On any failure the
+ * handover is dropped with one log line and nothing stays reserved.
+ */
+void __init kho_reserve_handover(void)
+{
+	const struct kho_mem *cache;
+	const char *why;
+	size_t nr;
+	int err;
+
+	if (!kho_in.found)
+		return;
+	kho_in.found = false;
+
+	cache = phys_to_virt(kho_in.mem_cache.addr);
+	nr = kho_in.mem_cache.len / sizeof(*cache);
+	why = kho_in_check(phys_to_virt(kho_in.dt.addr), kho_in.dt.len, cache,
+			   nr, &kho_in.scratch, kho_is_ram);
+	if (!why) {
+		err = memblock_reserve_kho_mem(cache, nr);
+		if (err == -EBUSY)
+			why = "a mem cache entry overlaps memory this kernel reserved";
+		else if (err)
+			why = "no memory to reserve the mem cache entries";
+	}
+
+	memblock_set_kho_scratch_only(false);
+	if (kho_in.mem_cache.len)
+		memblock_phys_free(kho_in.mem_cache.addr, kho_in.mem_cache.len);
+	if (why) {
+		pr_warn("handover disabled: %s\n", why);
+		memblock_phys_free(kho_in.dt.addr, kho_in.dt.len);
+		return;
+	}
+
+	kho_in.fdt = phys_to_virt(kho_in.dt.addr);
+	pr_info("handover: %zu ranges reserved, scratch region %#llx+%#llx\n",
+		nr, kho_in.scratch.addr, kho_in.scratch.len);
+}
+
+/**
+ * kho_release_scratch() - give the scratch region back as CMA memory
+ *
+ * Called before memblock hands free memory to the page allocator. Making
+ * the scratch pageblocks MIGRATE_CMA keeps unmovable allocations out of
+ * them, so the region is free again for the next handover.
+ */
+void __init kho_release_scratch(void)
+{
+	unsigned long pfn;
+
+	if (!kho_in.fdt)
+		return;
+
+	for (pfn = PHYS_PFN(kho_in.scratch.addr);
+	     pfn < PHYS_PFN(kho_in.scratch.addr + kho_in.scratch.len);
+	     pfn += pageblock_nr_pages)
+		set_pageblock_migratetype(pfn_to_page(pfn), MIGRATE_CMA);
+}
+
+/**
+ * kho_inherited_scratch() - the scratch region of a KHO boot
+ * @base: set to its physical address
+ * @size: set to its size
+ *
+ * Return: true in a KHO boot, where the next handover reuses the region.
+ */
+bool __init kho_inherited_scratch(phys_addr_t *base, phys_addr_t *size)
+{
+	if (!kho_in.fdt)
+		return false;
+	*base = kho_in.scratch.addr;
+	*size = kho_in.scratch.len;
+	return true;
+}
+
+/**
+ * is_kho_boot() - was this kernel handed state by the one before?
+ *
+ * Return: true if it was booted with a handover that passed every check.
+ */
+bool is_kho_boot(void)
+{
+	return kho_in.fdt;
+}
+EXPORT_SYMBOL_GPL(is_kho_boot);
+
+/**
+ * kho_get_fdt() - the KHO DT this kernel was handed
+ *
+ * Drivers find their node in it by "compatible".
+ *
+ * Return: the DT, or NULL on a normal boot.
+ */
+const void *kho_get_fdt(void)
+{
+	return kho_in.fdt;
+}
+EXPORT_SYMBOL_GPL(kho_get_fdt);
+
+/* Was @mem, widened to pages, handed over? */
+static bool kho_handed_over(const struct kho_mem *mem)
+{
+	return mem->len && mem->addr + mem->len > mem->addr &&
+	       kho_ranges_hold(kho_in.ranges, kho_in.nr_ranges,
+			       PAGE_ALIGN_DOWN(mem->addr),
+			       PAGE_ALIGN(mem->addr + mem->len));
+}
+
+/**
+ * kho_claim_mem() - take over memory the previous kernel handed over
+ * @mem: an entry of a "mem" property of the caller's node
+ *
+ * Return: the kernel address of @mem->addr, or NULL, with a warning, if KHO
+ * did not hand that memory over.
+ */
+void *kho_claim_mem(const struct kho_mem *mem)
+{
+	if (!kho_handed_over(mem)) {
+		pr_warn("claim of [%#llx+%#llx) refused: not handed over\n",
+			mem->addr, mem->len);
+		return NULL;
+	}
+	return phys_to_virt(mem->addr);
+}
+EXPORT_SYMBOL_GPL(kho_claim_mem);
+
+/**
+ * kho_return_mem() - drop this user's reference to handed-over memory
+ * @mem: an entry of a "mem" property, claimed or not
+ *
+ * Each page starts with one reference per "mem" entry that names it; a
+ * page whose last reference goes returns to the page allocator.
+ */
+void kho_return_mem(const struct kho_mem *mem)
+{
+	unsigned long pfn;
+
+	if (!kho_handed_over(mem)) {
+		pr_warn("return of [%#llx+%#llx) refused: not handed over\n",
+			mem->addr, mem->len);
+		return;
+	}
+	for (pfn = PHYS_PFN(mem->addr); pfn < PHYS_PFN(PAGE_ALIGN(mem->addr + mem->len));
+	     pfn++) {
+		struct page *page = pfn_to_page(pfn);
+
+		if (WARN_ON_ONCE(!page_ref_count(page)))
+			continue;
+		if (page_ref_dec_and_test(page))
+			free_reserved_page(page);
+	}
+}
+EXPORT_SYMBOL_GPL(kho_return_mem);
+
+/* One reference per "mem" entry naming a page, instead of memblock's one. */
+static void __init kho_count_users(void)
+{
+	struct kho_mem_iter it = {};
+	struct kho_mem mem;
+	unsigned long pfn;
+	size_t i;
+	int j;
+
+	while (kho_mem_iter_next(kho_in.fdt, &it)) {
+		for (j = 0; j < it.len / sizeof(mem); j++) {
+			memcpy(&mem, it.prop + j * sizeof(mem), sizeof(mem));
+			if (!mem.len)
+				continue;
+			for (pfn = PHYS_PFN(mem.addr);
+			     pfn < PHYS_PFN(PAGE_ALIGN(mem.addr + mem.len)); pfn++)
+				page_ref_inc(pfn_to_page(pfn));
+		}
+	}
+	for (i = 0; i < kho_in.nr_ranges; i++)
+		for (pfn = PHYS_PFN(kho_in.ranges[i].addr);
+		     pfn < PHYS_PFN(kho_in.ranges[i].addr + kho_in.ranges[i].len);
+		     pfn++)
+			page_ref_dec(pfn_to_page(pfn));
+}
+
+static ssize_t kho_in_dt_read(struct file *file, struct kobject *kobj,
+			      struct bin_attribute *attr, char *buf, loff_t pos,
+			      size_t count)
+{
+	return memory_read_from_buffer(buf, count, &pos, kho_in.fdt,
+				       fdt_totalsize(kho_in.fdt));
+}
+
+static struct bin_attribute kho_in_dt_attr = __BIN_ATTR(dt, 0400,
+							kho_in_dt_read, NULL, 0);
+
+static int __init kho_in_init(void)
+{
+	struct kobject *kobj;
+	int err;
+
+	if (!kho_in.fdt)
+		return 0;
+
+	/* The DT was checked when reserved; the index of ranges comes from it. */
+	err = kho_mem_cache_build(kho_in.fdt, kho_in.scratch.addr,
+				  kho_in.scratch.len, &kho_in.ranges,
+				  &kho_in.nr_ranges);
+	if (err) {
+		pr_err("cannot index the memory handed over: %d\n", err);
+		return err;
+	}
+	kho_count_users();
+
+	kobj = kobject_create_and_add("kho", firmware_kobj);
+	if (!kobj)
+		return -ENOMEM;
+	kho_in_dt_attr.size = fdt_totalsize(kho_in.fdt);
+	err = sysfs_create_bin_file(kobj, &kho_in_dt_attr);
+	if (err)
+		kobject_put(kobj);
+	return err;
+}
+subsys_initcall(kho_in_init);

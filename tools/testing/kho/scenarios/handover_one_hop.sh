@@ -1,0 +1,30 @@
+# SPDX-License-Identifier: GPL-2.0
+# One hop with Debian's kexec-tools: kho_test's 64 MiB in 1028 ranges are
+# verified in kernel 2, /sys/firmware/kho/dt there is byte-identical to
+# /sys/kernel/kho/dt read in kernel 1, and the scratch region is inherited.
+# cmdline: kho_scratch=64M kho_test.enable=1
+# timeout: 300
+
+case "$kho_stage" in
+"")
+	[ -e /sys/firmware/kho/dt ] && fail "/sys/firmware/kho/dt on a normal boot"
+	expect_write $KHO/active 1
+	hash=$(sha256sum $KHO/dt | cut -d' ' -f1)
+	kexec_load 2 "kho_expect_dt=$hash kho_expect_scratch=$(cat $KHO/scratch_phys),$(cat $KHO/scratch_len)"
+	kexec -e
+	fail "kexec -e returned"
+	;;
+2)
+	expect_log "kho: handover: [0-9]+ ranges reserved" 1
+	expect_log "kho_test: restored 1028 ranges, 67130856 bytes: ok" 1
+	expect_log "kho: handover disabled" 0
+	expect_log "kho_scratch= ignored: the next handover reuses this one's scratch region" 1
+	[ -e /sys/firmware/kho/dt ] || fail "no /sys/firmware/kho/dt"
+	expect_mode /sys/firmware/kho/dt 400
+	expect_eq "DT hash" "$(sha256sum /sys/firmware/kho/dt | cut -d' ' -f1)" "$kho_expect_dt"
+	expect_eq scratch "$(cat $KHO/scratch_phys),$(cat $KHO/scratch_len)" "$kho_expect_scratch"
+	dtc -I dtb -O dts /sys/firmware/kho/dt > /dev/null 2>&1 || fail "dtc rejects /sys/firmware/kho/dt"
+	pass
+	;;
+esac
+fail "unknown stage $kho_stage"

@@ -83,6 +83,30 @@ int kho_mem_cache_build(const void *fdt, phys_addr_t scratch_base,
 			phys_addr_t scratch_size, struct kho_mem **cachep,
 			size_t *nrp);
 
+/**
+ * struct kho_segments - what a kexec image carries of the handover
+ * @fdt: the DT to load
+ * @fdt_len: its length in bytes
+ * @cache: the mem cache to load
+ * @cache_len: its length in bytes
+ */
+struct kho_segments {
+	const void *fdt;
+	size_t fdt_len;
+	const void *cache;
+	size_t cache_len;
+};
+
+#ifdef CONFIG_KEXEC_KHO_CORRUPT_TEST
+int kho_corrupt_segments(struct kho_segments *seg, phys_addr_t scratch);
+#else
+static inline int kho_corrupt_segments(struct kho_segments *seg,
+				       phys_addr_t scratch)
+{
+	return 0;
+}
+#endif
+
 bool kho_inherited_scratch(phys_addr_t *base, phys_addr_t *size);
 const char *kho_in_check(const void *fdt, u64 dt_len,
 			 const struct kho_mem *cache, size_t nr,

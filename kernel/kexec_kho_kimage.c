@@ -28,12 +28,12 @@ static bool kho_kimage_wants_scratch(const struct kimage *image)
 }
 
 /* A segment inside scratch, top down and 64 KiB aligned. */
-static int kho_add_segment(struct kimage *image, void *buf, size_t bufsz,
-			   struct kho_mem *seg)
+static int kho_add_segment(struct kimage *image, const void *buf,
+			   size_t bufsz, struct kho_mem *seg)
 {
 	struct kexec_buf kbuf = {
 		.image = image,
-		.buffer = buf,
+		.buffer = (char *)buf,
 		.bufsz = bufsz,
 		.memsz = max_t(size_t, bufsz, 1),
 		.buf_align = SZ_64K,
@@ -66,16 +66,23 @@ static int kho_add_segment(struct kimage *image, void *buf, size_t bufsz,
  */
 int kho_fill_kimage(struct kimage *image)
 {
+	struct kho_segments seg;
 	int err;
 
 	if (image->type == KEXEC_TYPE_CRASH || !kho_current_generation())
 		return 0;
 
+	seg.fdt = kho_out.fdt;
+	seg.fdt_len = fdt_totalsize(kho_out.fdt);
+	seg.cache = kho_out.mem_cache;
+	seg.cache_len = kho_out.mem_cache_nr * sizeof(struct kho_mem);
+	err = kho_corrupt_segments(&seg, kho_out.scratch_base);
+	if (err)
+		return err;
+
 	image->kho.generation = kho_current_generation();
-	err = kho_add_segment(image, kho_out.fdt, fdt_totalsize(kho_out.fdt),
-			      &image->kho.fdt);
-	err = err ?: kho_add_segment(image, kho_out.mem_cache,
-				     kho_out.mem_cache_nr * sizeof(struct kho_mem),
+	err = kho_add_segment(image, seg.fdt, seg.fdt_len, &image->kho.fdt);
+	err = err ?: kho_add_segment(image, seg.cache, seg.cache_len,
 				     &image->kho.mem_cache);
 	if (err)
 		pr_err("cannot place the handover in the scratch region: %d\n",

@@ -1,0 +1,192 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Kexec HandOver, for tests only: /sys/kernel/debug/kho/corrupt damages the
+ * handover the next kexec_file_load() image carries, in one chosen way, so
+ * that tests can check that the next kernel drops it cleanly. The live DT
+ * and mem cache are left alone: the image gets damaged copies.
+ */
+
+#define pr_fmt(fmt) "kho: " fmt
+
+#include <linux/debugfs.h>
+#include <linux/init.h>
+#include <linux/kexec_handover.h>
+#include <linux/libfdt.h>
+#include <linux/mm.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+
+#include "kexec_kho_internal.h"
+
+enum kho_corruption {
+	KHO_CORRUPT_NONE,
+	KHO_CORRUPT_BAD_HEADER,
+	KHO_CORRUPT_COMPATIBLE,
+	KHO_CORRUPT_TOTALSIZE,
+	KHO_CORRUPT_OUTSIDE_RAM,
+	KHO_CORRUPT_UNSORTED,
+	KHO_CORRUPT_OVERLAP,
+	KHO_CORRUPT_IN_SCRATCH,
+	KHO_CORRUPT_TRUNCATED,
+};
+
+static const char * const kho_corruption_names[] = {
+	[KHO_CORRUPT_NONE] = "none",
+	[KHO_CORRUPT_BAD_HEADER] = "bad_header",
+	[KHO_CORRUPT_COMPATIBLE] = "compatible",
+	[KHO_CORRUPT_TOTALSIZE] = "totalsize",
+	[KHO_CORRUPT_OUTSIDE_RAM] = "outside_ram",
+	[KHO_CORRUPT_UNSORTED] = "unsorted",
+	[KHO_CORRUPT_OVERLAP] = "overlap",
+	[KHO_CORRUPT_IN_SCRATCH] = "in_scratch",
+	[KHO_CORRUPT_TRUNCATED] = "truncated",
+};
+
+static enum kho_corruption kho_corruption;
+static void *kho_corrupt_fdt;
+static struct kho_mem *kho_corrupt_cache;
+
+/* Damage a copy of the DT. */
+static int kho_corrupt_dt(struct kho_segments *seg)
+{
+	char *compatible;
+	int len;
+
+	kho_corrupt_fdt = kvmemdup(seg->fdt, seg->fdt_len, GFP_KERNEL);
+	if (!kho_corrupt_fdt)
+		return -ENOMEM;
+
+	switch (kho_corruption) {
+	case KHO_CORRUPT_BAD_HEADER:
+		fdt_set_magic(kho_corrupt_fdt, 0xdeadbeef);
+		break;
+	case KHO_CORRUPT_COMPATIBLE:
+		compatible = fdt_getprop_w(kho_corrupt_fdt, 0, "compatible",
+					   &len);
+		if (compatible && len > 1)
+			compatible[len - 2] = '9';
+		break;
+	default:
+		fdt_set_totalsize(kho_corrupt_fdt, seg->fdt_len + PAGE_SIZE);
+		break;
+	}
+	seg->fdt = kho_corrupt_fdt;
+	return 0;
+}
+
+/* Damage a copy of the mem cache, one entry larger for an extra range. */
+static int kho_corrupt_mem_cache(struct kho_segments *seg, phys_addr_t scratch)
+{
+	size_t nr = seg->cache_len / sizeof(struct kho_mem);
+	struct kho_mem *c;
+	size_t i;
+
+	if (nr < 2) {
+		pr_warn("corrupt: the mem cache has fewer than 2 entries\n");
+		return -EINVAL;
+	}
+	c = kvcalloc(nr + 1, sizeof(*c), GFP_KERNEL);
+	if (!c)
+		return -ENOMEM;
+	memcpy(c, seg->cache, seg->cache_len);
+	kho_corrupt_cache = c;
+
+	switch (kho_corruption) {
+	case KHO_CORRUPT_OUTSIDE_RAM:
+		c[nr].addr = 1ULL << 46;
+		c[nr].len = PAGE_SIZE;
+		nr++;
+		break;
+	case KHO_CORRUPT_UNSORTED:
+		swap(c[0], c[1]);
+		break;
+	case KHO_CORRUPT_OVERLAP:
+		c[1].addr = c[0].addr;
+		break;
+	case KHO_CORRUPT_IN_SCRATCH:
+		/* One page of scratch, in its place among the others. */
+		for (i = nr; i && c[i - 1].addr > scratch; i--)
+			c[i] = c[i - 1];
+		c[i].addr = scratch;
+		c[i].len = PAGE_SIZE;
+		nr++;
+		break;
+	default:
+		nr--;
+		break;
+	}
+	seg->cache = c;
+	seg->cache_len = nr * sizeof(*c);
+	return 0;
+}
+
+/**
+ * kho_corrupt_segments() - damage what a kexec image is about to carry
+ * @seg: the DT and mem cache to load; may be pointed at damaged copies
+ * @scratch: base of the scratch region
+ *
+ * Return: 0, or an error that fails the load.
+ */
+int kho_corrupt_segments(struct kho_segments *seg, phys_addr_t scratch)
+{
+	kvfree(kho_corrupt_fdt);
+	kho_corrupt_fdt = NULL;
+	kvfree(kho_corrupt_cache);
+	kho_corrupt_cache = NULL;
+
+	switch (kho_corruption) {
+	case KHO_CORRUPT_NONE:
+		return 0;
+	case KHO_CORRUPT_BAD_HEADER:
+	case KHO_CORRUPT_COMPATIBLE:
+	case KHO_CORRUPT_TOTALSIZE:
+		return kho_corrupt_dt(seg);
+	default:
+		return kho_corrupt_mem_cache(seg, scratch);
+	}
+}
+
+static ssize_t kho_corrupt_read(struct file *file, char __user *ubuf,
+				size_t count, loff_t *pos)
+{
+	const char *name = kho_corruption_names[kho_corruption];
+	char buf[32];
+	int len;
+
+	len = scnprintf(buf, sizeof(buf), "%s\n", name);
+	return simple_read_from_buffer(ubuf, count, pos, buf, len);
+}
+
+static ssize_t kho_corrupt_write(struct file *file, const char __user *ubuf,
+				 size_t count, loff_t *pos)
+{
+	char buf[32];
+	int kind;
+
+	if (count >= sizeof(buf))
+		return -EINVAL;
+	if (copy_from_user(buf, ubuf, count))
+		return -EFAULT;
+	buf[count] = '\0';
+
+	kind = sysfs_match_string(kho_corruption_names, buf);
+	if (kind < 0)
+		return kind;
+	kho_corruption = kind;
+	return count;
+}
+
+static const struct file_operations kho_corrupt_fops = {
+	.read = kho_corrupt_read,
+	.write = kho_corrupt_write,
+	.llseek = default_llseek,
+};
+
+static int __init kho_corrupt_init(void)
+{
+	struct dentry *dir = debugfs_create_dir("kho", NULL);
+
+	debugfs_create_file("corrupt", 0600, dir, NULL, &kho_corrupt_fops);
+	return 0;
+}
+late_initcall(kho_corrupt_init);

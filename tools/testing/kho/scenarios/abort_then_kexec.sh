@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
-# Activate, abort, then load and kexec: the next kernel gets no handover.
+# Activate, abort, then load and kexec: the next kernel gets no handover
+# and is a normal boot.
 # cmdline: kho_scratch=64M kho_test.enable=1
 # timeout: 300
 
@@ -15,6 +16,9 @@ case "$kho_stage" in
 	for p in linux,kho-dt linux,kho-scratch linux,kho-mem; do
 		[ -e /proc/device-tree/chosen/$p ] && fail "/chosen/$p after an abort"
 	done
+	[ -e /sys/firmware/kho/dt ] && fail "/sys/firmware/kho/dt after an abort"
+	expect_log "kho: handover" 0
+	expect_log "kho_test: restored" 0
 	pass
 	;;
 esac

@@ -22,7 +22,7 @@ KMAKE		:= $(MAKE) -C $(TREE) O=$(KOUT) ARCH=arm64 \
 		   CC="ccache aarch64-linux-gnu-gcc" -j$(JOBS)
 
 .PHONY: all deps source tree config kernel initramfs demo shell kunit \
-	vmtest hostcheck fuzz lint check series clean
+	vmtest bench hostcheck fuzz lint check series clean
 
 all: kernel
 
@@ -68,6 +68,10 @@ kunit: initramfs
 vmtest: initramfs
 	@$(HARNESS)/run-vmtest.sh $(KOUT)/Image $(BUILD)/initramfs/initrd.cpio \
 		$(BUILD)/results/vmtest $(SCENARIOS)
+
+bench: initramfs
+	@$(HARNESS)/bench.sh $(KOUT)/Image $(BUILD)/initramfs/initrd.cpio \
+		$(BUILD)/results/bench
 
 hostcheck: deps
 	@$(MAKE) -s -C tools/testing/kho/host BUILD=$(BUILD)/host check

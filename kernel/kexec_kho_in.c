@@ -20,6 +20,7 @@
 #include <linux/of_fdt.h>
 #include <linux/page-isolation.h>
 #include <linux/slab.h>
+#include <linux/timex.h>
 #include <linux/sysfs.h>
 #include <asm/early_ioremap.h>
 #include <asm/sections.h>
@@ -255,6 +256,7 @@ void __init kho_scan_chosen(const void *fdt)
 void __init kho_reserve_handover(void)
 {
 	const struct kho_mem *cache;
+	cycles_t start;
 	const char *why;
 	size_t nr;
 	int err;
@@ -263,6 +265,8 @@ void __init kho_reserve_handover(void)
 		return;
 	kho_in.found = false;
 
+	/* No clock runs this early: count the cycles of the architecture. */
+	start = get_cycles();
 	cache = phys_to_virt(kho_in.mem_cache.addr);
 	nr = kho_in.mem_cache.len / sizeof(*cache);
 	why = kho_in_check(phys_to_virt(kho_in.dt.addr), kho_in.dt.len, cache,
@@ -285,8 +289,9 @@ void __init kho_reserve_handover(void)
 	}
 
 	kho_in.fdt = phys_to_virt(kho_in.dt.addr);
-	pr_info("handover: %zu ranges reserved, scratch region %#llx+%#llx\n",
-		nr, kho_in.scratch.addr, kho_in.scratch.len);
+	pr_info("handover: %zu ranges reserved in %llu cycles, scratch region %#llx+%#llx\n",
+		nr, (u64)(get_cycles() - start), kho_in.scratch.addr,
+		kho_in.scratch.len);
 }
 
 /**

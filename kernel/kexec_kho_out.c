@@ -11,6 +11,7 @@
 #include <linux/init.h>
 #include <linux/kexec_handover.h>
 #include <linux/kobject.h>
+#include <linux/ktime.h>
 #include <linux/libfdt.h>
 #include <linux/mm.h>
 #include <linux/string.h>
@@ -138,6 +139,7 @@ static int kho_out_dump(struct kho_out *out, void *fdt)
 static int kho_out_serialize(struct kho_out *out)
 {
 	void *fdt;
+	u64 start;
 	int err;
 
 	/* dt_max comes from user space: fail quietly, without the OOM killer. */
@@ -158,9 +160,14 @@ static int kho_out_serialize(struct kho_out *out)
 	}
 
 	err = kho_out_dump(out, fdt);
-	err = err ?: kho_mem_cache_build(fdt, out->scratch_base,
-					 out->scratch_size, &out->mem_cache,
-					 &out->mem_cache_nr);
+	if (!err) {
+		start = ktime_get_ns();
+		err = kho_mem_cache_build(fdt, out->scratch_base,
+					  out->scratch_size, &out->mem_cache,
+					  &out->mem_cache_nr);
+		pr_info("mem cache of %zu entries built in %llu us\n",
+			out->mem_cache_nr, (ktime_get_ns() - start) / 1000);
+	}
 	if (err) {
 		blocking_notifier_call_chain(&out->chain, KEXEC_KHO_ABORT, NULL);
 		goto free;

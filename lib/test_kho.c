@@ -42,6 +42,10 @@ static unsigned int kho_test_bulk_size = SZ_64K;
 module_param_named(range_size, kho_test_bulk_size, uint, 0444);
 MODULE_PARM_DESC(range_size, "bytes in each bulk range (default: 65536)");
 
+static unsigned int kho_test_bulk_stride;
+module_param_named(range_stride, kho_test_bulk_stride, uint, 0444);
+MODULE_PARM_DESC(range_stride, "bytes allocated for each bulk range, from its start; larger than range_size leaves gaps (default: range_size)");
+
 static bool kho_test_forward = true;
 module_param_named(forward, kho_test_forward, bool, 0444);
 MODULE_PARM_DESC(forward, "hand restored data on to the next kernel (default: yes)");
@@ -151,7 +155,7 @@ static void kho_test_free(unsigned int nr)
 	for (i = 0; i < nr; i++) {
 		buf = phys_to_virt(kho_test_mem[i].addr);
 		if (i >= nr_shapes)
-			free_pages_exact(buf, kho_test_mem[i].len);
+			free_pages_exact(buf, kho_test_bulk_stride);
 		else if (!kho_test_shapes[i].offset)
 			free_pages((unsigned long)buf, kho_test_shapes[i].order);
 	}
@@ -167,6 +171,7 @@ static int kho_test_alloc(void)
 	struct page *page = NULL;
 	void *buf;
 
+	kho_test_bulk_stride = max(kho_test_bulk_stride, kho_test_bulk_size);
 	kho_test_nr = nr_shapes + kho_test_nr_bulk;
 	kho_test_mem = kvcalloc(kho_test_nr, sizeof(*kho_test_mem), GFP_KERNEL);
 	if (!kho_test_mem)
@@ -174,7 +179,7 @@ static int kho_test_alloc(void)
 
 	for (i = 0; i < kho_test_nr; i++) {
 		if (i >= nr_shapes) {
-			buf = alloc_pages_exact(kho_test_bulk_size, GFP_KERNEL);
+			buf = alloc_pages_exact(kho_test_bulk_stride, GFP_KERNEL);
 			kho_test_mem[i].len = kho_test_bulk_size;
 		} else {
 			/* A range at offset 0 starts a new block. */

@@ -53,7 +53,7 @@ cp -L "$out/debroot/lib/ld-linux-aarch64.so.1" "$root/lib/"
 
 cp "$image" "$root/boot/Image"
 cp "$here/guest/init" "$root/init"
-cp "$here"/scenarios/*.sh "$here/guest/demo.sh" "$root/scenarios/"
+cp "$here"/scenarios/*.sh "$here/guest/demo.sh" "$here/guest/bench.sh" "$root/scenarios/"
 chmod +x "$root/init"
 
 (cd "$root" && find . -mindepth 1 | LC_ALL=C sort |

@@ -22,7 +22,7 @@ KMAKE		:= $(MAKE) -C $(TREE) O=$(KOUT) ARCH=arm64 \
 		   CC="ccache aarch64-linux-gnu-gcc" -j$(JOBS)
 
 .PHONY: all deps source tree config kernel initramfs demo shell kunit \
-	vmtest bench hostcheck fuzz lint check series clean
+	vmtest bench hostcheck lint check series clean
 
 all: kernel
 
@@ -75,9 +75,6 @@ bench: initramfs
 
 hostcheck: deps
 	@$(MAKE) -s -C tools/testing/kho/host BUILD=$(BUILD)/host check
-
-fuzz: deps
-	@$(MAKE) -s -C tools/testing/kho/host BUILD=$(BUILD)/host fuzz
 
 lint: config
 	@$(HARNESS)/lint.sh $(CURDIR)

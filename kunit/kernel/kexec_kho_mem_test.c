@@ -23,22 +23,41 @@ MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
 #define SCRATCH_SIZE	SZ_64M
 #define MAX_RANGES	8
 
+/* A DT of @size bytes, its root node begun; @kv for one too big for kmalloc. */
+static void *begin_fdt(struct kunit *test, size_t size, bool kv)
+{
+	void *fdt;
+	int err;
+
+	fdt = kv ? kvmalloc(size, GFP_KERNEL) : kunit_kzalloc(test, size, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, fdt);
+	err = fdt_create(fdt, size);
+	err = err ?: fdt_finish_reservemap(fdt);
+	err = err ?: fdt_begin_node(fdt, "");
+	err = err ?: fdt_property_string(fdt, "compatible", KHO_FDT_COMPATIBLE);
+	KUNIT_ASSERT_EQ(test, err, 0);
+	return fdt;
+}
+
+/* Close the root node and the DT, given the result of the nodes written. */
+static void end_fdt(struct kunit *test, void *fdt, int err)
+{
+	err = err ?: fdt_end_node(fdt);
+	err = err ?: fdt_finish(fdt);
+	KUNIT_ASSERT_EQ(test, err, 0);
+}
+
 /* Build a KHO DT whose nodes n0, n1, ... each hold @per_node of @mem. */
 static void *build_fdt(struct kunit *test, const struct kho_mem *mem,
 		       size_t nr, size_t per_node)
 {
 	size_t size = nr * sizeof(*mem) + (nr / per_node + 1) * 64 + SZ_4K;
 	char name[24];
+	int err = 0;
 	size_t i, n;
 	void *fdt;
-	int err;
 
-	fdt = kvmalloc(size, GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, fdt);
-	err = fdt_create(fdt, size);
-	err = err ?: fdt_finish_reservemap(fdt);
-	err = err ?: fdt_begin_node(fdt, "");
-	err = err ?: fdt_property_string(fdt, "compatible", KHO_FDT_COMPATIBLE);
+	fdt = begin_fdt(test, size, true);
 	for (i = 0; !err && i < nr; i += n) {
 		n = min(per_node, nr - i);
 		snprintf(name, sizeof(name), "n%zu", i / per_node);
@@ -47,9 +66,7 @@ static void *build_fdt(struct kunit *test, const struct kho_mem *mem,
 					  n * sizeof(*mem));
 		err = err ?: fdt_end_node(fdt);
 	}
-	err = err ?: fdt_end_node(fdt);
-	err = err ?: fdt_finish(fdt);
-	KUNIT_ASSERT_EQ(test, err, 0);
+	end_fdt(test, fdt, err);
 	return fdt;
 }
 
@@ -185,24 +202,18 @@ static void kho_mem_rejects_partial_entry(struct kunit *test)
 {
 	const struct kho_mem good = { 2 * P, P };
 	struct kho_mem *cache = NULL;
-	size_t size = SZ_4K, nr;
 	void *fdt;
+	size_t nr;
 	int err;
 
-	fdt = kunit_kzalloc(test, size, GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, fdt);
-	err = fdt_create(fdt, size);
-	err = err ?: fdt_finish_reservemap(fdt);
-	err = err ?: fdt_begin_node(fdt, "");
-	err = err ?: fdt_begin_node(fdt, "good");
+	fdt = begin_fdt(test, SZ_4K, false);
+	err = fdt_begin_node(fdt, "good");
 	err = err ?: fdt_property(fdt, KHO_MEM_PROP, &good, sizeof(good));
 	err = err ?: fdt_end_node(fdt);
 	err = err ?: fdt_begin_node(fdt, "short");
 	err = err ?: fdt_property(fdt, KHO_MEM_PROP, &good, sizeof(good) - 4);
 	err = err ?: fdt_end_node(fdt);
-	err = err ?: fdt_end_node(fdt);
-	err = err ?: fdt_finish(fdt);
-	KUNIT_ASSERT_EQ(test, err, 0);
+	end_fdt(test, fdt, err);
 
 	KUNIT_EXPECT_EQ(test, build_cache(test, fdt, &cache, &nr), -EINVAL);
 	KUNIT_EXPECT_NULL(test, cache);
@@ -213,16 +224,12 @@ static void kho_mem_nested_nodes(struct kunit *test)
 {
 	const struct kho_mem a = { 10 * P, P }, b = { 11 * P, P }, c = { 30 * P, 1 };
 	struct kho_mem *cache;
-	size_t size = SZ_4K, nr;
 	void *fdt;
+	size_t nr;
 	int err;
 
-	fdt = kunit_kzalloc(test, size, GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, fdt);
-	err = fdt_create(fdt, size);
-	err = err ?: fdt_finish_reservemap(fdt);
-	err = err ?: fdt_begin_node(fdt, "");
-	err = err ?: fdt_property(fdt, KHO_MEM_PROP, &c, sizeof(c));
+	fdt = begin_fdt(test, SZ_4K, false);
+	err = fdt_property(fdt, KHO_MEM_PROP, &c, sizeof(c));
 	err = err ?: fdt_begin_node(fdt, "child");
 	err = err ?: fdt_begin_node(fdt, "grandchild");
 	err = err ?: fdt_property(fdt, KHO_MEM_PROP, &a, sizeof(a));
@@ -231,9 +238,7 @@ static void kho_mem_nested_nodes(struct kunit *test)
 	err = err ?: fdt_begin_node(fdt, "sibling");
 	err = err ?: fdt_property(fdt, KHO_MEM_PROP, &b, sizeof(b));
 	err = err ?: fdt_end_node(fdt);
-	err = err ?: fdt_end_node(fdt);
-	err = err ?: fdt_finish(fdt);
-	KUNIT_ASSERT_EQ(test, err, 0);
+	end_fdt(test, fdt, err);
 
 	KUNIT_ASSERT_EQ(test, build_cache(test, fdt, &cache, &nr), 0);
 	KUNIT_ASSERT_EQ(test, nr, 2);

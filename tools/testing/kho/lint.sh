@@ -67,7 +67,8 @@ mkdir -p "$nokho"
 grep -v -e KEXEC_KHO -e TEST_KHO "$repo"/configs/base.config > "$nokho/fragment"
 (KOUT=$nokho; kmake -s KCONFIG_ALLCONFIG="$nokho/fragment" allnoconfig &&
 	! grep -q '^CONFIG_KEXEC_KHO=y' "$nokho/.config" &&
-	kmake -s arch/arm64/mm/init.o kernel/kexec_file.o kernel/kexec_core.o) \
+	kmake -s arch/arm64/mm/init.o kernel/kexec_file.o kernel/kexec_core.o \
+		drivers/of/fdt.o drivers/of/kexec.o mm/memblock.o) \
 	> "$out/log" 2>&1 && ! grep -q 'warning:' "$out/log"
 result $? "build with CONFIG_KEXEC_KHO off" "$out/log"
 

@@ -10,6 +10,7 @@
 #define pr_fmt(fmt) "kho: " fmt
 
 #include <linux/init.h>
+#include <linux/initrd.h>
 #include <linux/io.h>
 #include <linux/kexec_handover.h>
 #include <linux/kobject.h>
@@ -168,6 +169,7 @@ static bool __init kho_is_ram(u64 addr, u64 len)
 /* What can be checked before the DT and the mem cache are mapped. */
 static const char * __init kho_check_early(void)
 {
+	u64 text = __pa_symbol(_text), text_len = __pa_symbol(_end) - text;
 	u64 block = PAGE_SIZE << pageblock_order;
 	const struct fdt_header *hdr;
 	u32 magic, totalsize;
@@ -178,8 +180,7 @@ static const char * __init kho_check_early(void)
 	    !kho_in.scratch.len || !kho_is_ram(kho_in.scratch.addr,
 						kho_in.scratch.len))
 		return "the scratch region is not whole pageblocks of RAM";
-	if (!kho_overlaps(__pa_symbol(_text), __pa_symbol(_end) -
-			  __pa_symbol(_text), &kho_in.scratch))
+	if (!kho_overlaps(text, text_len, &kho_in.scratch))
 		return "this kernel does not lie in the scratch region";
 	if (!PAGE_ALIGNED(kho_in.dt.addr) || kho_in.dt.len < sizeof(*hdr) ||
 	    kho_in.dt.len > KHO_DT_MAX_LIMIT ||
@@ -190,6 +191,16 @@ static const char * __init kho_check_early(void)
 	    (kho_in.mem_cache.len &&
 	     !kho_is_ram(kho_in.mem_cache.addr, kho_in.mem_cache.len)))
 		return "the mem cache is not a whole number of entries in RAM";
+	/*
+	 * Both are reserved now and freed if a later check fails: they must
+	 * not take the kernel or the initrd with them.
+	 */
+	if (kho_overlaps(text, text_len, &kho_in.dt) ||
+	    kho_overlaps(text, text_len, &kho_in.mem_cache) ||
+	    kho_overlaps(phys_initrd_start, phys_initrd_size, &kho_in.dt) ||
+	    kho_overlaps(phys_initrd_start, phys_initrd_size, &kho_in.mem_cache) ||
+	    kho_overlaps(kho_in.dt.addr, kho_in.dt.len, &kho_in.mem_cache))
+		return "the DT or the mem cache overlaps the kernel, the initrd or each other";
 
 	hdr = early_memremap(kho_in.dt.addr, sizeof(*hdr));
 	if (!hdr)

@@ -384,7 +384,7 @@ static bool kho_handed_over(const struct kho_mem *mem)
 void *kho_claim_mem(const struct kho_mem *mem)
 {
 	if (!kho_handed_over(mem)) {
-		pr_warn("claim of [%#llx+%#llx) refused: not handed over\n",
+		pr_warn("claim of [0x%llx+0x%llx) refused: not handed over\n",
 			mem->addr, mem->len);
 		return NULL;
 	}
@@ -404,7 +404,7 @@ void kho_return_mem(const struct kho_mem *mem)
 	unsigned long pfn;
 
 	if (!kho_handed_over(mem)) {
-		pr_warn("return of [%#llx+%#llx) refused: not handed over\n",
+		pr_warn("return of [0x%llx+0x%llx) refused: not handed over\n",
 			mem->addr, mem->len);
 		return;
 	}

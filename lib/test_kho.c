@@ -65,6 +65,9 @@ static const struct {
 };
 
 static struct kho_mem *kho_test_mem;
+
+/* No RAM at physical address 0 on the machines KHO is tested on. */
+static const struct kho_mem kho_test_bogus = { .addr = 0, .len = PAGE_SIZE };
 static unsigned int kho_test_nr;
 
 /* Byte stream of range @idx: xorshift64 words from the seed and the index. */
@@ -249,6 +252,10 @@ static int kho_test_restore(const void *fdt, int node)
 		bytes += kho_test_mem[i].len;
 	}
 	pr_info("restored %u ranges, %llu bytes: ok\n", nr, bytes);
+
+	/* Memory that was not handed over must be refused. */
+	if (kho_claim_mem(&kho_test_bogus))
+		pr_err("claim of memory not handed over: FAILED: granted\n");
 	return nr;
 }
 

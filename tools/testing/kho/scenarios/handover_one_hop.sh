@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # One hop with Debian's kexec-tools: kho_test's 64 MiB in 1028 ranges are
 # verified in kernel 2, /sys/firmware/kho/dt there is byte-identical to
-# /sys/kernel/kho/dt read in kernel 1, and the scratch region is inherited.
+# /sys/kernel/kho/dt read in kernel 1, the scratch region is inherited, and
+# a claim of memory that was not handed over is refused.
 # cmdline: kho_scratch=64M kho_test.enable=1
 # timeout: 300
 
@@ -18,6 +19,8 @@ case "$kho_stage" in
 	expect_log "kho: handover: [0-9]+ ranges reserved" 1
 	expect_log "kho_test: restored 1028 ranges, 67130856 bytes: ok" 1
 	expect_log "kho: handover disabled" 0
+	expect_log "kho: claim of \[0x0\+0x1000\) refused: not handed over" 1
+	expect_log "claim of memory not handed over: FAILED" 0
 	expect_log "kho_scratch= ignored: the next handover reuses this one's scratch region" 1
 	[ -e /sys/firmware/kho/dt ] || fail "no /sys/firmware/kho/dt"
 	expect_mode /sys/firmware/kho/dt 400

@@ -11,8 +11,7 @@ set -euo pipefail
 debdir=$1
 host_pkgs="linux-source-6.12 gcc-aarch64-linux-gnu libc6-dev-arm64-cross
 	qemu-system-arm device-tree-compiler libfdt-dev bc bison flex libssl-dev
-	libelf-dev cpio python3 ccache rsync patch kmod clang llvm
-	libclang-rt-14-dev"
+	libelf-dev cpio python3 ccache rsync patch kmod"
 guest_pkgs="busybox-static kexec-tools device-tree-compiler"
 
 missing=

@@ -6,7 +6,8 @@
 # init, and passes if the guest printed "VMTEST: PASS NAME" within the time
 # limit (# timeout:, default 180 s) and no kernel log shows a warning, bug,
 # lockdep or list-debug report. The serial log of a failing scenario is
-# printed.
+# printed. Every scenario runs on each CPU model of KHO_CPUS (default:
+# cortex-a72, and max, which has FEAT_LPA2 and so five page table levels).
 #
 # usage: run-vmtest.sh IMAGE INITRD RESULTDIR [NAME...]
 set -uo pipefail
@@ -23,33 +24,37 @@ if [ ${#names[@]} = 0 ]; then
 	done
 fi
 
+cpus=(${KHO_CPUS:-cortex-a72 max})
+
 mkdir -p "$results"
 passed=0 failed=0 i=0
 echo "TAP version 13"
-echo "1..${#names[@]}"
-for name in "${names[@]}"; do
-	i=$((i + 1))
-	script=$here/scenarios/$name.sh
-	log=$results/$name.log
-	cmdline=$(sed -n 's/^# cmdline: //p' "$script")
-	limit=$(sed -n 's/^# timeout: //p' "$script")
-	start=$(date +%s)
-	timeout "${limit:-180}" "$here/vm.sh" run "$image" "$initrd" \
-		"kho_scenario=$name $cmdline" > "$log" 2>&1
-	rc=$?
-	secs=$(($(date +%s) - start))
+echo "1..$((${#names[@]} * ${#cpus[@]}))"
+for cpu in "${cpus[@]}"; do
+	for name in "${names[@]}"; do
+		i=$((i + 1))
+		script=$here/scenarios/$name.sh
+		log=$results/$name-$cpu.log
+		cmdline=$(sed -n 's/^# cmdline: //p' "$script")
+		limit=$(sed -n 's/^# timeout: //p' "$script")
+		start=$(date +%s)
+		KHO_CPU=$cpu timeout "${limit:-180}" "$here/vm.sh" run "$image" \
+			"$initrd" "kho_scenario=$name $cmdline" > "$log" 2>&1
+		rc=$?
+		secs=$(($(date +%s) - start))
 
-	why=$(vmtest_verdict "$name" "$log" $rc "${limit:-180}")
-	if [ -z "$why" ]; then
-		passed=$((passed + 1))
-		echo "ok $i - $name (${secs} s)"
-	else
-		failed=$((failed + 1))
-		echo "not ok $i - $name: $why"
-		echo "# ---- serial log of $name ----"
-		sed 's/^/# /' "$log"
-		echo "# ---- end of $name ----"
-	fi
+		why=$(vmtest_verdict "$name" "$log" $rc "${limit:-180}")
+		if [ -z "$why" ]; then
+			passed=$((passed + 1))
+			echo "ok $i - $name on $cpu (${secs} s)"
+		else
+			failed=$((failed + 1))
+			echo "not ok $i - $name on $cpu: $why"
+			echo "# ---- serial log of $name on $cpu ----"
+			sed 's/^/# /' "$log"
+			echo "# ---- end of $name on $cpu ----"
+		fi
+	done
 done
 echo "vmtest: $passed passed, $failed failed"
 [ $failed = 0 ]

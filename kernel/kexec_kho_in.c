@@ -49,15 +49,11 @@ static struct kho_in {
 	size_t nr_ranges;
 } kho_in;
 
-static bool kho_overlaps(u64 addr, u64 len, const struct kho_mem *r)
-{
-	return addr < r->addr + r->len && addr + len > r->addr;
-}
-
-/* Does a range of the sorted @ranges hold [start, end)? */
+/* Does a range of the sorted @ranges hold @r? */
 static bool kho_ranges_hold(const struct kho_mem *ranges, size_t nr,
-			    u64 start, u64 end)
+			    const struct kho_mem *r)
 {
+	u64 start = r->addr, end = r->addr + r->len;
 	size_t lo = 0, hi = nr, mid;
 
 	while (lo < hi) {
@@ -76,19 +72,15 @@ static bool kho_cache_covers_dt(const void *fdt, const struct kho_mem *cache,
 				size_t nr)
 {
 	struct kho_mem_iter it = {};
-	struct kho_mem mem;
+	struct kho_mem pages;
 	int i;
 
 	while (kho_mem_iter_next(fdt, &it)) {
-		if (it.len % sizeof(mem))
+		if (it.len % sizeof(pages))
 			return false;
-		for (i = 0; i < it.len / sizeof(mem); i++) {
-			memcpy(&mem, it.prop + i * sizeof(mem), sizeof(mem));
-			if (!mem.len)
-				continue;
-			if (mem.addr + mem.len < mem.addr ||
-			    !kho_ranges_hold(cache, nr, PAGE_ALIGN_DOWN(mem.addr),
-					     PAGE_ALIGN(mem.addr + mem.len)))
+		for (i = 0; i < it.len / sizeof(pages); i++) {
+			if (!kho_mem_iter_pages(&it, i, &pages) ||
+			    (pages.len && !kho_ranges_hold(cache, nr, &pages)))
 				return false;
 		}
 	}
@@ -133,7 +125,7 @@ const char *kho_in_check(const void *fdt, u64 dt_len,
 			return "a mem cache entry is not whole pages";
 		if (i && cache[i].addr < cache[i - 1].addr + cache[i - 1].len)
 			return "the mem cache is not sorted, or has overlapping entries";
-		if (kho_overlaps(cache[i].addr, cache[i].len, scratch))
+		if (kho_mem_overlaps(&cache[i], scratch))
 			return "a mem cache entry lies in the scratch region";
 		if (!is_ram(cache[i].addr, cache[i].len))
 			return "a mem cache entry lies outside RAM";
@@ -169,7 +161,10 @@ static bool __init kho_is_ram(u64 addr, u64 len)
 /* What can be checked before the DT and the mem cache are mapped. */
 static const char * __init kho_check_early(void)
 {
-	u64 text = __pa_symbol(_text), text_len = __pa_symbol(_end) - text;
+	const struct kho_mem text = {
+		__pa_symbol(_text), __pa_symbol(_end) - __pa_symbol(_text)
+	};
+	const struct kho_mem initrd = { phys_initrd_start, phys_initrd_size };
 	u64 block = PAGE_SIZE << pageblock_order;
 	const struct fdt_header *hdr;
 	u32 magic, totalsize;
@@ -180,7 +175,7 @@ static const char * __init kho_check_early(void)
 	    !kho_in.scratch.len || !kho_is_ram(kho_in.scratch.addr,
 						kho_in.scratch.len))
 		return "the scratch region is not whole pageblocks of RAM";
-	if (!kho_overlaps(text, text_len, &kho_in.scratch))
+	if (!kho_mem_overlaps(&text, &kho_in.scratch))
 		return "this kernel does not lie in the scratch region";
 	if (!PAGE_ALIGNED(kho_in.dt.addr) || kho_in.dt.len < sizeof(*hdr) ||
 	    kho_in.dt.len > KHO_DT_MAX_LIMIT ||
@@ -195,11 +190,11 @@ static const char * __init kho_check_early(void)
 	 * Both are reserved now and freed if a later check fails: they must
 	 * not take the kernel or the initrd with them.
 	 */
-	if (kho_overlaps(text, text_len, &kho_in.dt) ||
-	    kho_overlaps(text, text_len, &kho_in.mem_cache) ||
-	    kho_overlaps(phys_initrd_start, phys_initrd_size, &kho_in.dt) ||
-	    kho_overlaps(phys_initrd_start, phys_initrd_size, &kho_in.mem_cache) ||
-	    kho_overlaps(kho_in.dt.addr, kho_in.dt.len, &kho_in.mem_cache))
+	if (kho_mem_overlaps(&text, &kho_in.dt) ||
+	    kho_mem_overlaps(&text, &kho_in.mem_cache) ||
+	    kho_mem_overlaps(&initrd, &kho_in.dt) ||
+	    kho_mem_overlaps(&initrd, &kho_in.mem_cache) ||
+	    kho_mem_overlaps(&kho_in.dt, &kho_in.mem_cache))
 		return "the DT or the mem cache overlaps the kernel, the initrd or each other";
 
 	hdr = early_memremap(kho_in.dt.addr, sizeof(*hdr));
@@ -365,13 +360,15 @@ const void *kho_get_fdt(void)
 }
 EXPORT_SYMBOL_GPL(kho_get_fdt);
 
-/* Was @mem, widened to pages, handed over? */
-static bool kho_handed_over(const struct kho_mem *mem)
+/* The pages of @mem, if they were handed over; length 0 if not. */
+static struct kho_mem kho_handed_over(const struct kho_mem *mem)
 {
-	return mem->len && mem->addr + mem->len > mem->addr &&
-	       kho_ranges_hold(kho_in.ranges, kho_in.nr_ranges,
-			       PAGE_ALIGN_DOWN(mem->addr),
-			       PAGE_ALIGN(mem->addr + mem->len));
+	struct kho_mem pages;
+
+	if (!kho_mem_pages(mem, &pages) || !pages.len ||
+	    !kho_ranges_hold(kho_in.ranges, kho_in.nr_ranges, &pages))
+		pages.len = 0;
+	return pages;
 }
 
 /**
@@ -383,7 +380,7 @@ static bool kho_handed_over(const struct kho_mem *mem)
  */
 void *kho_claim_mem(const struct kho_mem *mem)
 {
-	if (!kho_handed_over(mem)) {
+	if (!kho_handed_over(mem).len) {
 		pr_warn("claim of [0x%llx+0x%llx) refused: not handed over\n",
 			mem->addr, mem->len);
 		return NULL;
@@ -401,14 +398,15 @@ EXPORT_SYMBOL_GPL(kho_claim_mem);
  */
 void kho_return_mem(const struct kho_mem *mem)
 {
+	struct kho_mem pages = kho_handed_over(mem);
 	unsigned long pfn;
 
-	if (!kho_handed_over(mem)) {
+	if (!pages.len) {
 		pr_warn("return of [0x%llx+0x%llx) refused: not handed over\n",
 			mem->addr, mem->len);
 		return;
 	}
-	for (pfn = PHYS_PFN(mem->addr); pfn < PHYS_PFN(PAGE_ALIGN(mem->addr + mem->len));
+	for (pfn = PHYS_PFN(pages.addr); pfn < PHYS_PFN(pages.addr + pages.len);
 	     pfn++) {
 		struct page *page = pfn_to_page(pfn);
 
@@ -424,18 +422,17 @@ EXPORT_SYMBOL_GPL(kho_return_mem);
 static void __init kho_count_users(void)
 {
 	struct kho_mem_iter it = {};
-	struct kho_mem mem;
+	struct kho_mem pages;
 	unsigned long pfn;
 	size_t i;
 	int j;
 
+	/* The DT passed kho_in_check(): no entry wraps. */
 	while (kho_mem_iter_next(kho_in.fdt, &it)) {
-		for (j = 0; j < it.len / sizeof(mem); j++) {
-			memcpy(&mem, it.prop + j * sizeof(mem), sizeof(mem));
-			if (!mem.len)
-				continue;
-			for (pfn = PHYS_PFN(mem.addr);
-			     pfn < PHYS_PFN(PAGE_ALIGN(mem.addr + mem.len)); pfn++)
+		for (j = 0; j < it.len / sizeof(pages); j++) {
+			kho_mem_iter_pages(&it, j, &pages);
+			for (pfn = PHYS_PFN(pages.addr);
+			     pfn < PHYS_PFN(pages.addr + pages.len); pfn++)
 				page_ref_inc(pfn_to_page(pfn));
 		}
 	}

@@ -79,6 +79,17 @@ struct kho_mem_iter {
 };
 
 bool kho_mem_iter_next(const void *fdt, struct kho_mem_iter *it);
+bool kho_mem_pages(const struct kho_mem *mem, struct kho_mem *pages);
+bool kho_mem_iter_pages(const struct kho_mem_iter *it, int i,
+			struct kho_mem *pages);
+
+/* Do ranges @a and @b share a byte? */
+static inline bool kho_mem_overlaps(const struct kho_mem *a,
+				    const struct kho_mem *b)
+{
+	return a->addr < b->addr + b->len && a->addr + a->len > b->addr;
+}
+
 int kho_mem_cache_build(const void *fdt, phys_addr_t scratch_base,
 			phys_addr_t scratch_size, struct kho_mem **cachep,
 			size_t *nrp);

@@ -39,43 +39,71 @@ bool kho_mem_iter_next(const void *fdt, struct kho_mem_iter *it)
 	return false;
 }
 
+/**
+ * kho_mem_pages() - the whole pages a "mem" entry names
+ * @mem: the entry
+ * @pages: set to @mem widened to page boundaries; length 0 for an entry of
+ *	   length 0, which names nothing
+ *
+ * Return: false if @mem wraps around the address space.
+ */
+bool kho_mem_pages(const struct kho_mem *mem, struct kho_mem *pages)
+{
+	if (mem->addr + mem->len < mem->addr ||
+	    mem->addr + mem->len > PAGE_ALIGN_DOWN(U64_MAX))
+		return false;
+	pages->addr = PAGE_ALIGN_DOWN(mem->addr);
+	pages->len = mem->len ?
+		     PAGE_ALIGN(mem->addr + mem->len) - pages->addr : 0;
+	return true;
+}
+
+/**
+ * kho_mem_iter_pages() - the pages entry @i of the current "mem" names
+ * @it: a walk stopped at a node by kho_mem_iter_next()
+ * @i: index of the entry in the property
+ * @pages: see kho_mem_pages()
+ *
+ * Return: false if the entry wraps around the address space.
+ */
+bool kho_mem_iter_pages(const struct kho_mem_iter *it, int i,
+			struct kho_mem *pages)
+{
+	struct kho_mem mem;
+
+	/* Properties are only 4-byte aligned. */
+	memcpy(&mem, it->prop + i * sizeof(mem), sizeof(mem));
+	return kho_mem_pages(&mem, pages);
+}
+
 struct kho_mem_collector {
 	struct kho_mem *cache;
 	size_t nr;
-	phys_addr_t scratch_start;
-	phys_addr_t scratch_end;
+	struct kho_mem scratch;
 };
 
 /* Widen each entry to whole pages; refuse one that wraps or touches scratch. */
 static int kho_collect_mem(struct kho_mem_collector *c, const void *fdt,
 			   const struct kho_mem_iter *it)
 {
-	struct kho_mem mem;
-	u64 start, end;
+	struct kho_mem pages;
 	int i;
 
-	for (i = 0; i < it->len / sizeof(mem); i++) {
-		/* Properties are only 4-byte aligned. */
-		memcpy(&mem, it->prop + i * sizeof(mem), sizeof(mem));
-		if (!mem.len)
-			continue;
-		if (mem.addr + mem.len < mem.addr ||
-		    mem.addr + mem.len > PAGE_ALIGN_DOWN(U64_MAX)) {
+	for (i = 0; i < it->len / sizeof(pages); i++) {
+		if (!kho_mem_iter_pages(it, i, &pages)) {
 			pr_err("node '%s': mem entry %d wraps around\n",
 			       fdt_get_name(fdt, it->node, NULL), i);
 			return -EINVAL;
 		}
-		start = PAGE_ALIGN_DOWN(mem.addr);
-		end = PAGE_ALIGN(mem.addr + mem.len);
-		if (start < c->scratch_end && end > c->scratch_start) {
-			pr_err("node '%s': mem entry %d [%#llx-%#llx) overlaps the scratch region\n",
-			       fdt_get_name(fdt, it->node, NULL), i, mem.addr,
-			       mem.addr + mem.len);
+		if (!pages.len)
+			continue;
+		if (kho_mem_overlaps(&pages, &c->scratch)) {
+			pr_err("node '%s': mem entry %d, pages [%#llx-%#llx), overlaps the scratch region\n",
+			       fdt_get_name(fdt, it->node, NULL), i, pages.addr,
+			       pages.addr + pages.len);
 			return -EINVAL;
 		}
-		c->cache[c->nr].addr = start;
-		c->cache[c->nr].len = end - start;
-		c->nr++;
+		c->cache[c->nr++] = pages;
 	}
 	return 0;
 }
@@ -130,8 +158,7 @@ int kho_mem_cache_build(const void *fdt, phys_addr_t scratch_base,
 			size_t *nrp)
 {
 	struct kho_mem_collector c = {
-		.scratch_start = scratch_base,
-		.scratch_end = scratch_base + scratch_size,
+		.scratch = { scratch_base, scratch_size },
 	};
 	struct kho_mem_iter it = {};
 	size_t count = 0;

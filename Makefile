@@ -21,7 +21,7 @@ KMAKE		:= $(MAKE) -C $(TREE) O=$(KOUT) ARCH=arm64 \
 		   CROSS_COMPILE=aarch64-linux-gnu- \
 		   CC="ccache aarch64-linux-gnu-gcc" -j$(JOBS)
 
-.PHONY: all deps source tree config kernel initramfs demo shell kunit \
+.PHONY: all deps source tree config kernel kexec-file initramfs demo shell kunit \
 	vmtest bench hostcheck lint check series clean
 
 all: kernel
@@ -52,8 +52,13 @@ kernel: config
 	cp $(KOUT)/arch/arm64/boot/Image $(KOUT)/Image
 	@echo "kernel: $(KOUT)/Image from linux-source-6.12 $$(cat $(SRC)/.debian-version)"
 
-initramfs: kernel
-	@$(HARNESS)/mkinitramfs.sh $(DEBS) $(KOUT)/Image $(BUILD)/initramfs
+kexec-file: deps
+	@mkdir -p $(BUILD)/tools
+	@$(MAKE) -s -C tools/kexec OUTPUT=$(BUILD)/tools/
+
+initramfs: kernel kexec-file
+	@$(HARNESS)/mkinitramfs.sh $(DEBS) $(KOUT)/Image $(BUILD)/tools/kexec-file \
+		$(BUILD)/initramfs
 
 demo: initramfs
 	@$(HARNESS)/demo.sh $(KOUT)/Image $(BUILD)/initramfs/initrd.cpio

@@ -1,12 +1,23 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# make bench: hand over BENCH_SIZES ranges (kho_test ranges of 16 bytes,
-# one per 8 KiB so that none merge; default 1k, 10k, 100k and 1M) and
-# report how long the old kernel takes to build the mem cache and the new
-# one to check and reserve it, and how that cost grows with the number of
-# ranges. Not part of make check: the million-range run needs a 9 GiB guest
-# and a few minutes.
+# make bench runs the parts named in BENCH (default: both).
+#
+# ranges: hand over BENCH_SIZES ranges (kho_test ranges of 16 bytes, one per
+# 8 KiB so that none merge; default 1k, 10k, 100k and 1M) and report how
+# long the old kernel takes to build the mem cache and the new one to check
+# and reserve it, and how that cost grows with the number of ranges.
+#
+# kexec: time each reboot of a chain of kexecs, from the kexec-file marker
+# logged just before reboot(LINUX_REBOOT_CMD_KEXEC) to the next kernel's
+# first line (earlycon prints it within its first milliseconds), as the host
+# sees them arrive on the serial console: a 16 and a 128 MiB initrd, loaded
+# in CMA and with KEXEC_FILE_NO_CMA, BENCH_ROUNDS (default 5) times each,
+# interleaved. Under TCG the absolute times are inflated; the ratio and the
+# cost per copied MiB are what carry over.
+#
+# Not part of make check: the million-range run needs a 9 GiB guest, and the
+# whole takes several minutes.
 #
 # usage: bench.sh IMAGE INITRD RESULTDIR
 set -uo pipefail
@@ -15,30 +26,79 @@ here=$(dirname "$0")
 . "$here/lib.sh"
 image=$1 initrd=$2 results=$3
 mkdir -p "$results"
-table=$results/bench.tsv
-echo -e "ranges\tentries\tbuild_us\treserve_cycles\ttimer_mhz" > "$table"
 
-for n in ${BENCH_SIZES:-1000 10000 100000 1000000}; do
-	mem=$(( (n * 8 / 1024 / 1024) + 2 ))G
-	log=$results/bench-$n.log
-	echo "bench: $n ranges, a $mem guest"
-	KHO_MEM=$mem timeout 1800 "$here/vm.sh" run "$image" "$initrd" \
-		kho_scenario=bench kho_scratch=256M kho_test.enable=1 \
-		kho_test.ranges=$n kho_test.range_size=16 \
-		kho_test.range_stride=8192 > "$log" 2>&1
-	why=$(vmtest_verdict bench "$log" $? 1800)
+kexec_bench()
+{
+	local raw=$results/bench-kexec.log stamped=$results/bench-kexec.stamped
+	local rounds=${BENCH_ROUNDS:-5} status why
+
+	echo "bench: kexec latency, $rounds rounds of 4 kexecs, a 2G guest"
+	KHO_MEM=2G timeout 1800 "$here/vm.sh" run "$image" "$initrd" \
+		kho_scenario=bench_kexec kho_bench_rounds=$rounds earlycon cma=512M |
+		python3 "$here/timestamp.py" "$raw" "$stamped"
+	status=${PIPESTATUS[0]}
+	why=$(vmtest_verdict bench_kexec "$raw" "$status" 1800)
 	if [ -n "$why" ]; then
-		echo "bench: $n ranges failed: $why (log: $log)"
+		echo "bench: kexec latency failed: $why (log: $raw)"
 		exit 1
 	fi
-	entries=$(sed -n 's/.*kho: mem cache of \([0-9]*\) entries built in.*/\1/p' "$log" | head -1)
-	build=$(sed -n 's/.*kho: mem cache of [0-9]* entries built in \([0-9]*\) us.*/\1/p' "$log" | head -1)
-	cycles=$(sed -n 's/.*kho: handover: [0-9]* ranges reserved in \([0-9]*\) cycles.*/\1/p' "$log" | head -1)
-	mhz=$(sed -n 's/.*arch_timer: cp15 timer(s) running at \([0-9.]*\)MHz.*/\1/p' "$log" | head -1)
-	echo -e "$n\t$entries\t$build\t$cycles\t$mhz" >> "$table"
-done
+	python3 - "$stamped" <<'PY'
+import re, statistics, sys
+times, copied, start, cfg = {}, {}, None, None
+for line in open(sys.argv[1]):
+    stamp, _, text = line.partition(' ')
+    m = re.search(r'bench_kexec: initrd (\d+) MiB, (\w+), (\d+) bytes to copy', text)
+    if m:
+        cfg = (int(m[1]), m[2])
+        copied[cfg] = int(m[3])
+    elif 'kexec-file: reboot(LINUX_REBOOT_CMD_KEXEC)' in text:
+        start = float(stamp)
+    elif 'Booting Linux on physical CPU' in text and start is not None:
+        times.setdefault(cfg, []).append((float(stamp) - start) * 1000)
+        start = None
+print(f"{'initrd':>7} {'mode':>6} {'copied (MiB)':>13} {'median (ms)':>12} {'min':>8} {'max':>8} {'n':>3}")
+for cfg in sorted(times):
+    t = times[cfg]
+    print(f"{cfg[0]:>4} MiB {cfg[1]:>6} {copied[cfg] / 2**20:>13.1f} "
+          f"{statistics.median(t):>12.1f} {min(t):>8.1f} {max(t):>8.1f} {len(t):>3}")
+for mib in sorted({c[0] for c in times}):
+    cma, nocma = times.get((mib, 'cma')), times.get((mib, 'nocma'))
+    if not cma or not nocma:
+        sys.exit(f"bench: no timings for {mib} MiB in both modes")
+    a, b = statistics.median(cma), statistics.median(nocma)
+    per = (b - a) / (copied[(mib, 'nocma')] / 2**20)
+    print(f"{mib} MiB initrd: NO_CMA/CMA = {b / a:.2f}, "
+          f"{b - a:.1f} ms more, {per:.2f} ms per copied MiB")
+PY
+}
 
-python3 - "$table" <<'PY'
+ranges_bench()
+{
+	local table=$results/bench.tsv n mem log why entries build cycles mhz
+
+	echo -e "ranges\tentries\tbuild_us\treserve_cycles\ttimer_mhz" > "$table"
+
+	for n in ${BENCH_SIZES:-1000 10000 100000 1000000}; do
+		mem=$(( (n * 8 / 1024 / 1024) + 2 ))G
+		log=$results/bench-$n.log
+		echo "bench: $n ranges, a $mem guest"
+		KHO_MEM=$mem timeout 1800 "$here/vm.sh" run "$image" "$initrd" \
+			kho_scenario=bench kho_scratch=256M kho_test.enable=1 \
+			kho_test.ranges=$n kho_test.range_size=16 \
+			kho_test.range_stride=8192 > "$log" 2>&1
+		why=$(vmtest_verdict bench "$log" $? 1800)
+		if [ -n "$why" ]; then
+			echo "bench: $n ranges failed: $why (log: $log)"
+			exit 1
+		fi
+		entries=$(sed -n 's/.*kho: mem cache of \([0-9]*\) entries built in.*/\1/p' "$log" | head -1)
+		build=$(sed -n 's/.*kho: mem cache of [0-9]* entries built in \([0-9]*\) us.*/\1/p' "$log" | head -1)
+		cycles=$(sed -n 's/.*kho: handover: [0-9]* ranges reserved in \([0-9]*\) cycles.*/\1/p' "$log" | head -1)
+		mhz=$(sed -n 's/.*arch_timer: cp15 timer(s) running at \([0-9.]*\)MHz.*/\1/p' "$log" | head -1)
+		echo -e "$n\t$entries\t$build\t$cycles\t$mhz" >> "$table"
+	done
+
+	python3 - "$table" <<'PY'
 import math, sys
 rows = [l.split('\t') for l in open(sys.argv[1]).read().split('\n')[1:] if l]
 pts = [(int(r[0]), int(r[1]), int(r[2]), int(r[3]) / float(r[4])) for r in rows]
@@ -52,3 +112,12 @@ def slope(col):
     return sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / sum((x - mx) ** 2 for x in xs)
 print(f"growth exponent (log-log fit over entries): build {slope(2):.2f}, reserve {slope(3):.2f}")
 PY
+}
+
+for part in ${BENCH:-ranges kexec}; do
+	case $part in
+	ranges)	ranges_bench ;;
+	kexec)	kexec_bench ;;
+	*)	echo "bench: unknown part '$part' (ranges, kexec)" >&2; exit 2 ;;
+	esac
+done

@@ -5,7 +5,7 @@
 # line its header names (# cmdline:), runs scenarios/NAME.sh as the guest's
 # init, and passes if the guest printed "VMTEST: PASS NAME" within the time
 # limit (# timeout:, default 180 s) and no kernel log shows a warning, bug,
-# lockdep or list-debug report. The serial log of a failing scenario is
+# lockdep or list-debug report. # mem: sets the guest's memory (default 1G). The serial log of a failing scenario is
 # printed. Every scenario runs on each CPU model of KHO_CPUS (default:
 # cortex-a72, and max, which has FEAT_LPA2 and so five page table levels).
 #
@@ -37,8 +37,9 @@ for cpu in "${cpus[@]}"; do
 		log=$results/$name-$cpu.log
 		cmdline=$(sed -n 's/^# cmdline: //p' "$script")
 		limit=$(sed -n 's/^# timeout: //p' "$script")
+		mem=$(sed -n 's/^# mem: //p' "$script")
 		start=$(date +%s)
-		KHO_CPU=$cpu timeout "${limit:-180}" "$here/vm.sh" run "$image" \
+		KHO_CPU=$cpu KHO_MEM=${mem:-${KHO_MEM:-1G}} timeout "${limit:-180}" "$here/vm.sh" run "$image" \
 			"$initrd" "kho_scenario=$name $cmdline" > "$log" 2>&1
 		rc=$?
 		secs=$(($(date +%s) - start))

@@ -40,4 +40,13 @@ expect s 0 "kernel report" "[    2.0] WARNING: possible circular locking depende
 expect s 0 "kernel report" "[    2.0] list_add corruption. prev->next should be next" "VMTEST: PASS s"
 expect s 0 "kernel report" "[    2.0] UBSAN: array-index-out-of-bounds in x.c" "VMTEST: PASS s"
 expect s 0 "kernel report" "[    2.0] Kernel panic - not syncing: Oops" "VMTEST: PASS s"
+# A crash the scenario announced is expected up to the capture kernel's boot.
+expect s 0 pass "VMTEST: CRASH EXPECTED" "[    3.0] Internal error: Oops: 0000000096000046" \
+	"[    3.0] Kernel panic - not syncing: sysrq triggered crash" \
+	"[    0.000000] Booting Linux on physical CPU 0x0" "VMTEST: PASS s"
+expect s 0 "kernel report: [    4.0] WARNING: x" "VMTEST: CRASH EXPECTED" \
+	"[    3.0] Kernel panic - not syncing: sysrq triggered crash" \
+	"[    0.000000] Booting Linux on physical CPU 0x0" "[    4.0] WARNING: x" "VMTEST: PASS s"
+expect s 0 "kernel report: [    2.0] Oops" "[    2.0] Oops" "VMTEST: CRASH EXPECTED" \
+	"[    0.000000] Booting Linux on physical CPU 0x0" "VMTEST: PASS s"
 exit $bad

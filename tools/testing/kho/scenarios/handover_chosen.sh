@@ -2,13 +2,16 @@
 # With KHO active, kexec_file_load places every segment of the next kernel in
 # the scratch region, and /chosen tells the next kernel where the DT copy,
 # the scratch region and the mem cache are: one (address, size) pair each.
-# cmdline: kho_scratch=64M kho_test.enable=1
+# The scratch placement takes precedence over CMA, which could hold them all.
+# cmdline: kho_scratch=64M kho_test.enable=1 cma=128M
 # timeout: 300
 
 case "$kho_stage" in
 "")
 	expect_write $KHO/active 1
 	kexec_load 2 "kho_expect_scratch=$(cat $KHO/scratch_phys),$(cat $KHO/scratch_len)"
+	expect_log "kexec: image loaded: 0 of [0-9]+ segments in CMA" 1
+	expect_eq "CMA-backed segments" "$(kimage_info image cma_segments)" 0
 	kexec -e
 	fail "kexec -e returned"
 	;;

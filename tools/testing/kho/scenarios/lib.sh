@@ -70,13 +70,11 @@ expect_mode()
 # kho_stage=STAGE and PARAMS added to the next kernel's command line.
 kexec_load()
 {
-	local cmdline out
+	local out
 
 	cat /sys/firmware/initrd > /tmp/initrd || fail "no /sys/firmware/initrd"
-	cmdline=$(sed -e 's/ *kho_stage=[^ ]*//g' -e 's/ *kho_expect_[a-z]*=[^ ]*//g' \
-		/proc/cmdline)
 	out=$(kexec -s -l /boot/Image --initrd=/tmp/initrd \
-		--append="$cmdline kho_stage=$1 $2" 2>&1) ||
+		--append="$(next_cmdline "kho_stage=$1" "$2")" 2>&1) ||
 		fail "kexec -s -l: $out"
 }
 
@@ -115,4 +113,48 @@ expect_inside()
 {
 	[ $(($2)) -ge $(($4)) ] && [ $(($2 + $3)) -le $(($4 + $5)) ] ||
 		fail "$1 [$2, +$3) is outside [$4, +$5)"
+}
+
+# cma_free: CmaFree of /proc/meminfo, in kB.
+cma_free()
+{
+	sed -n 's/^CmaFree: *\([0-9]*\) kB$/\1/p' /proc/meminfo
+}
+
+# kimage_info FILE KEY: the value of KEY in /sys/kernel/debug/kexec/FILE
+# (image or crash_image).
+kimage_info()
+{
+	sed -n "s/^$2: //p" "/sys/kernel/debug/kexec/$1"
+}
+
+# next_cmdline [PARAM...]: this kernel's command line without the scenario's
+# stage parameters, plus kho_cpio_size (see padded_initrd) and PARAMs.
+next_cmdline()
+{
+	local c
+
+	c=$(sed -e 's/ *kho_stage=[^ ]*//g' -e 's/ *kho_expect_[a-z0-9]*=[^ ]*//g' \
+		/proc/cmdline)
+	case " $c " in
+	*" kho_cpio_size="*) ;;
+	*) [ -n "$kho_cpio_size" ] && c="$c kho_cpio_size=$kho_cpio_size" ;;
+	esac
+	echo "$c $*"
+}
+
+# padded_initrd FILE MIB: this guest's initramfs followed by zeros, MIB MiB
+# in all (the kernel skips the zeros when it unpacks). The size of the
+# initramfs itself travels on in kho_cpio_size, since a kernel booted with a
+# padded initrd sees the padding in /sys/firmware/initrd.
+padded_initrd()
+{
+	kho_cpio_size=${kho_cpio_size:-$(stat -c %s /sys/firmware/initrd)}
+	[ "$kho_cpio_size" -le $(($2 << 20)) ] ||
+		fail "the initramfs of $kho_cpio_size bytes is larger than $2 MiB"
+	head -c "$kho_cpio_size" /sys/firmware/initrd > "$1" ||
+		fail "no /sys/firmware/initrd"
+	dd if=/dev/zero of="$1" bs=1 count=0 seek=$(($2 << 20)) 2>/dev/null ||
+		fail "cannot pad $1 to $2 MiB"
+	expect_eq "size of $1" "$(stat -c %s "$1")" $(($2 << 20))
 }

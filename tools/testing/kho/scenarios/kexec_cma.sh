@@ -1,0 +1,112 @@
+# SPDX-License-Identifier: GPL-2.0
+# kexec_file_load places the segments of a normal image in CMA: with a 64 MiB
+# initrd the relocation copies nothing; with KEXEC_FILE_NO_CMA it copies
+# every segment. A second load releases the first one's CMA pages, unknown
+# flags are refused, and the next kernel boots with its initrd intact either
+# way (kernel 2 from a NO_CMA load, kernel 3 from a CMA load).
+# cmdline: cma=256M
+# timeout: 400
+
+# segments_bytes: the sum of the segment sizes of the loaded image.
+segments_bytes()
+{
+	local total=0 mem size kind
+
+	while read -r mem size kind; do
+		total=$((total + size))
+	done <<-EOT
+	$(kimage_info image segment)
+	EOT
+	echo $total
+}
+
+# expect_in_cma: every segment of the loaded image is in CMA, inside the
+# default area, and the relocation copies nothing.
+expect_in_cma()
+{
+	local n base len mem size kind
+
+	n=$(kimage_info image segments)
+	[ "$n" -ge 3 ] || fail "$n segments, want kernel, initrd and DTB"
+	expect_eq "CMA-backed segments" "$(kimage_info image cma_segments)" "$n"
+	expect_eq "bytes to copy" "$(kimage_info image copy_bytes)" 0
+	expect_eq "pages to copy" "$(kimage_info image copy_pages)" 0
+	base=$(($(cat /sys/kernel/debug/cma/reserved/base_pfn) * 4096))
+	len=$(($(cat /sys/kernel/debug/cma/reserved/count) * 4096))
+	while read -r mem size kind; do
+		expect_eq "kind of segment at $mem" "$kind" cma
+		expect_inside "segment" "$mem" "$size" $base $len
+	done <<-EOT
+	$(kimage_info image segment)
+	EOT
+}
+
+case "$kho_stage" in
+"")
+	padded_initrd /tmp/initrd 64
+	sum=$(md5sum < /tmp/initrd)
+	sum=${sum%% *}
+	c0=$(cma_free)
+	expect_eq "image loaded at boot" "$(kimage_info image loaded)" 0
+
+	out=$(kexec-file -f 0x20 -i /tmp/initrd /boot/Image 2>&1) &&
+		fail "flag 0x20 accepted"
+	case "$out" in
+	*"Invalid argument"*) ;;
+	*) fail "flag 0x20: '$out', want Invalid argument" ;;
+	esac
+	expect_eq "CmaFree after a refused load" "$(cma_free)" "$c0"
+
+	next=$(next_cmdline kho_stage=2 kho_expect_md5=$sum)
+	kexec-file -i /tmp/initrd -c "$next" /boot/Image || fail "CMA load failed"
+	expect_in_cma
+	n=$(kimage_info image segments)
+	bytes=$(segments_bytes)
+	[ "$bytes" -gt $((64 << 20)) ] || fail "segments of $bytes bytes hold no 64 MiB initrd"
+	expect_log "kexec: image loaded: $n of $n segments in CMA, 0 bytes \(0 pages\) to copy at reboot" 1
+	c1=$(cma_free)
+	expect_eq "CMA taken by the image (kB)" $((c0 - c1)) $((bytes / 1024))
+
+	kexec-file -i /tmp/initrd -c "$next" /boot/Image || fail "second CMA load failed"
+	expect_in_cma
+	expect_eq "CmaFree after a second load" "$(cma_free)" "$c1"
+
+	kexec-file -n -i /tmp/initrd -c "$next" /boot/Image || fail "NO_CMA load failed"
+	expect_eq "CMA-backed segments with NO_CMA" "$(kimage_info image cma_segments)" 0
+	bytes=$(segments_bytes)
+	expect_eq "bytes to copy with NO_CMA" "$(kimage_info image copy_bytes)" "$bytes"
+	expect_eq "pages to copy with NO_CMA" "$(kimage_info image copy_pages)" $((bytes / 4096))
+	expect_log "kexec: image loaded: 0 of $n segments in CMA, $bytes bytes \($((bytes / 4096)) pages\) to copy at reboot" 1
+	expect_eq "CmaFree after replacing by a NO_CMA load" "$(cma_free)" "$c0"
+
+	echo "kernel 1: NO_CMA image, $bytes bytes to copy"
+	kexec-file -e
+	fail "kexec-file -e returned"
+	;;
+2|3)
+	grep -q "kho_stage=$kho_stage" /proc/cmdline || fail "not booted by kexec"
+	expect_eq "initrd size" "$(stat -c %s /sys/firmware/initrd)" $((64 << 20))
+	sum=$(md5sum < /sys/firmware/initrd)
+	expect_eq "initrd md5" "${sum%% *}" "$kho_expect_md5"
+	if [ "$kho_stage" = 3 ]; then
+		echo "kernel 3: up"
+		pass
+	fi
+
+	c0=$(cma_free)
+	cat /sys/firmware/initrd > /tmp/initrd
+	kexec-file -i /tmp/initrd -c "$(next_cmdline kho_stage=3 kho_expect_md5=$kho_expect_md5)" \
+		/boot/Image || fail "CMA load failed"
+	expect_in_cma
+	kexec-file -u || fail "unload failed"
+	expect_eq "image loaded after unload" "$(kimage_info image loaded)" 0
+	expect_eq "CmaFree after unload" "$(cma_free)" "$c0"
+	kexec-file -i /tmp/initrd -c "$(next_cmdline kho_stage=3 kho_expect_md5=$kho_expect_md5)" \
+		/boot/Image || fail "CMA load failed"
+	expect_in_cma
+	echo "kernel 2: CMA image, nothing to copy"
+	kexec-file -e
+	fail "kexec-file -e returned"
+	;;
+esac
+fail "unknown stage $kho_stage"

@@ -39,39 +39,32 @@ void kimage_cma_setup(struct kimage *image, unsigned long flags)
 			     !(flags & KEXEC_FILE_NO_CMA);
 }
 
-static void kimage_cma_release_slot(struct kimage *image, unsigned long i)
-{
-	struct kimage_cma *kc = &image->cma;
-
-	if (!kc->pages[i])
-		return;
-	cma_release(dev_get_cma_area(NULL), kc->pages[i], kc->nr_pages[i]);
-	kc->pages[i] = NULL;
-	kc->nr_pages[i] = 0;
-}
-
 /*
  * cma_release(), and cma_alloc() for the pages around the range it isolated,
  * free through the per-CPU page lists, where the pages count as neither free
  * nor CMA memory and may be handed to any movable allocation. Drain them, so
- * that the area is exactly what the images leave of it.
+ * that the area is exactly what the images leave of it. Naming the zone
+ * makes the drain wait for one already running instead of skipping it.
  */
-static void kimage_cma_drain(void)
+static void kimage_cma_drain(struct page *page)
 {
-	drain_all_pages(NULL);
+	drain_all_pages(page_zone(page));
 }
 
 static void kimage_cma_release_from(struct kimage *image, unsigned long first)
 {
-	bool released = false;
+	struct kimage_cma *kc = &image->cma;
 	unsigned long i;
 
 	for (i = first; i < KEXEC_SEGMENT_MAX; i++) {
-		released |= !!image->cma.pages[i];
-		kimage_cma_release_slot(image, i);
+		if (!kc->pages[i])
+			continue;
+		cma_release(dev_get_cma_area(NULL), kc->pages[i],
+			    kc->nr_pages[i]);
+		kimage_cma_drain(kc->pages[i]);
+		kc->pages[i] = NULL;
+		kc->nr_pages[i] = 0;
 	}
-	if (released)
-		kimage_cma_drain();
 }
 
 /**
@@ -113,7 +106,7 @@ int kimage_cma_alloc(struct kexec_buf *kbuf)
 		image->cma.nr_pages[i] = nr_pages;
 		kbuf->mem = start;
 	}
-	kimage_cma_drain();
+	kimage_cma_drain(page);
 	return err;
 }
 

@@ -31,7 +31,8 @@ result()
 }
 
 cd "$repo"
-sources=$(git ls-files -co --exclude-standard kernel include lib mm drivers kunit |
+sources=$(git ls-files -co --exclude-standard kernel include lib mm drivers kunit \
+	tools/kexec |
 	grep -E '\.[ch]$')
 
 for f in $sources; do

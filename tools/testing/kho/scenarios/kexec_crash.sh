@@ -1,8 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0
 # Crash images never use CMA: with crashkernel= reserved and CMA on, 20
-# cycles of loading and unloading a crash image and a normal image leave
-# CmaFree exactly where it started, a crash image's segments lie in the
-# crashkernel region, and a crash (sysrq c) boots the capture kernel.
+# cycles of loading and unloading a crash image (kexec -p -s, kexec -p -s -u)
+# and a normal image (kexec -s -l, kexec -s -u) leave CmaFree exactly where
+# it started, a crash image's segments lie in the crashkernel region, and a
+# crash (sysrq c) boots the capture kernel.
 # cmdline: crashkernel=256M cma=128M
 # timeout: 600
 
@@ -51,7 +52,7 @@ case "$kho_stage" in
 		out=$(kexec -p -s /boot/Image --initrd=/tmp/initrd \
 			--append="$(capture_cmdline)" 2>&1) || fail "kexec -p -s: $out"
 		expect_crash_image_in $region
-		out=$(kexec -p -u 2>&1) || fail "kexec -p -u: $out"
+		out=$(kexec -p -s -u 2>&1) || fail "kexec -p -s -u: $out"
 		expect_eq "crash image after unload" "$(kimage_info crash_image loaded)" 0
 
 		out=$(kexec -s -l /boot/Image --initrd=/tmp/initrd \
@@ -60,7 +61,7 @@ case "$kho_stage" in
 		expect_eq "CMA-backed segments of the normal image" \
 			"$(kimage_info image cma_segments)" "$n"
 		[ "$(cma_free)" -lt "$c0" ] || fail "the normal image took no CMA"
-		out=$(kexec -u 2>&1) || fail "kexec -u: $out"
+		out=$(kexec -s -u 2>&1) || fail "kexec -s -u: $out"
 		expect_eq "CmaFree after cycle $i" "$(cma_free)" "$c0"
 	done
 	expect_log "kexec: crash image loaded: 0 of [0-9]+ segments in CMA" 20

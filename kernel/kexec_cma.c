@@ -51,6 +51,11 @@ static void kimage_cma_drain(struct page *page)
 	drain_all_pages(page_zone(page));
 }
 
+static const char *kimage_name(struct kimage *image)
+{
+	return image->type == KEXEC_TYPE_CRASH ? "crash image" : "image";
+}
+
 static void kimage_cma_release_from(struct kimage *image, unsigned long first)
 {
 	struct kimage_cma *kc = &image->cma;
@@ -104,6 +109,7 @@ int kimage_cma_alloc(struct kexec_buf *kbuf)
 	} else {
 		image->cma.pages[i] = page;
 		image->cma.nr_pages[i] = nr_pages;
+		image->cma.used = true;
 		kbuf->mem = start;
 	}
 	kimage_cma_drain(page);
@@ -117,6 +123,32 @@ int kimage_cma_alloc(struct kexec_buf *kbuf)
 void kimage_cma_release(struct kimage *image)
 {
 	kimage_cma_release_from(image, 0);
+}
+
+/**
+ * kimage_cma_drop - give up CMA for an image whose layout failed with it
+ * @image: the image
+ * @nr_segments: its segment count before the architecture's loader ran
+ *
+ * A segment in CMA can leave no room for the ones after it: the arm64
+ * loader puts the initrd and the DTB above the kernel, and the default area
+ * often sits at the top of memory. When the loader failed after placing a
+ * segment in CMA, release what it placed, forget its segments and turn CMA
+ * off for the image, so that the caller can run the loader again.
+ *
+ * Return: true if the caller should run the loader again.
+ */
+bool kimage_cma_drop(struct kimage *image, unsigned long nr_segments)
+{
+	if (!image->cma.enabled || !image->cma.used)
+		return false;
+
+	kimage_cma_release_from(image, nr_segments);
+	image->nr_segments = nr_segments;
+	image->cma.enabled = false;
+	pr_info("%s does not fit with its segments in CMA; loading it without\n",
+		kimage_name(image));
+	return true;
 }
 
 /* The slot whose allocation holds [mem, mem + size), or -1. */
@@ -250,11 +282,6 @@ static unsigned long kimage_cma_segments(struct kimage *image)
 		n += kimage_cma_backed(image, image->segment[i].mem,
 				       image->segment[i].memsz);
 	return n;
-}
-
-static const char *kimage_name(struct kimage *image)
-{
-	return image->type == KEXEC_TYPE_CRASH ? "crash image" : "image";
 }
 
 /**

@@ -19,6 +19,7 @@ struct page;
 /**
  * struct kimage_cma - the CMA allocations a kexec image holds
  * @enabled: segments of this image may be placed in CMA
+ * @used: a segment of this image was placed in CMA
  * @pages: first page of the allocation that backs segment i, or NULL
  * @nr_pages: length of that allocation in pages
  *
@@ -28,6 +29,7 @@ struct page;
  */
 struct kimage_cma {
 	bool enabled;
+	bool used;
 	struct page *pages[KEXEC_SEGMENT_MAX];
 	unsigned long nr_pages[KEXEC_SEGMENT_MAX];
 };
@@ -36,6 +38,7 @@ struct kimage_cma {
 void kimage_cma_setup(struct kimage *image, unsigned long flags);
 int kimage_cma_alloc(struct kexec_buf *kbuf);
 void kimage_cma_release(struct kimage *image);
+bool kimage_cma_drop(struct kimage *image, unsigned long nr_segments);
 bool kimage_cma_backed(struct kimage *image, unsigned long mem,
 		       unsigned long size);
 int kimage_cma_load_segment(struct kimage *image,
@@ -55,6 +58,12 @@ static inline int kimage_cma_alloc(struct kexec_buf *kbuf)
 
 static inline void kimage_cma_release(struct kimage *image)
 {
+}
+
+static inline bool kimage_cma_drop(struct kimage *image,
+				   unsigned long nr_segments)
+{
+	return false;
 }
 
 static inline bool kimage_cma_backed(struct kimage *image, unsigned long mem,

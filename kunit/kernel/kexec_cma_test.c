@@ -230,6 +230,28 @@ static void kexec_cma_test_dropped_segment(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, cma_free_pages(), t->cma_free);
 }
 
+/* A layout that failed with CMA is redone without it, holding nothing. */
+static void kexec_cma_test_drop(struct kunit *test)
+{
+	struct kexec_cma_test *t = test->priv;
+	struct kexec_buf kbuf = test_kbuf(t);
+
+	kimage_cma_setup(t->image, 0);
+	KUNIT_EXPECT_FALSE(test, kimage_cma_drop(t->image, 0));
+	KUNIT_ASSERT_EQ(test, kexec_add_buffer(&kbuf), 0);
+	KUNIT_ASSERT_TRUE(test, kimage_cma_backed(t->image, kbuf.mem, kbuf.memsz));
+
+	KUNIT_EXPECT_TRUE(test, kimage_cma_drop(t->image, 0));
+	KUNIT_EXPECT_EQ(test, t->image->nr_segments, 0);
+	KUNIT_EXPECT_EQ(test, cma_free_pages(), t->cma_free);
+
+	kbuf = test_kbuf(t);
+	KUNIT_ASSERT_EQ(test, kexec_add_buffer(&kbuf), 0);
+	KUNIT_EXPECT_FALSE(test, kimage_cma_backed(t->image, kbuf.mem, kbuf.memsz));
+	KUNIT_EXPECT_EQ(test, cma_free_pages(), t->cma_free);
+	KUNIT_EXPECT_FALSE(test, kimage_cma_drop(t->image, 0));
+}
+
 static struct kunit_case kexec_cma_test_cases[] = {
 	KUNIT_CASE(kexec_cma_test_placed_in_cma),
 	KUNIT_CASE(kexec_cma_test_no_cma_flag),
@@ -237,6 +259,7 @@ static struct kunit_case kexec_cma_test_cases[] = {
 	KUNIT_CASE(kexec_cma_test_out_of_bounds),
 	KUNIT_CASE(kexec_cma_test_overlap),
 	KUNIT_CASE(kexec_cma_test_dropped_segment),
+	KUNIT_CASE(kexec_cma_test_drop),
 	{}
 };
 

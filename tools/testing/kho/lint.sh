@@ -56,22 +56,30 @@ done
 
 # W=1 on the objects built from the overlay (their paths in the tree).
 objs=$(for f in $sources; do
-	case "$f" in *.c) echo "${f#kunit/}" | sed 's/\.c$/.o/' ;; esac
+	case "$f" in
+	tools/*) ;;
+	*.c) echo "${f#kunit/}" | sed 's/\.c$/.o/' ;;
+	esac
 done)
 kmake -s W=1 $objs > "$out/log" 2>&1 && ! grep -q 'warning:' "$out/log"
 result $? "W=1 build of$(echo $objs | sed 's/^/ /')" "$out/log"
 
-# Drivers include the KHO API whether or not KHO is built: with it off, the
-# upstream files that include it must still build.
+# Drivers include the KHO API whether or not KHO is built, and the kexec core
+# calls the CMA placement whether or not it is built: with both off, the
+# upstream files that include them must still build.
 nokho=$KOUT-nokho
 mkdir -p "$nokho"
-grep -v -e KEXEC_KHO -e TEST_KHO "$repo"/configs/base.config > "$nokho/fragment"
+{
+	grep -v -e KEXEC_KHO -e TEST_KHO -e KEXEC_FILE_CMA "$repo"/configs/base.config
+	echo "# CONFIG_KEXEC_FILE_CMA is not set"
+} > "$nokho/fragment"
 (KOUT=$nokho; kmake -s KCONFIG_ALLCONFIG="$nokho/fragment" allnoconfig &&
 	! grep -q '^CONFIG_KEXEC_KHO=y' "$nokho/.config" &&
+	! grep -q '^CONFIG_KEXEC_FILE_CMA=y' "$nokho/.config" &&
 	kmake -s arch/arm64/mm/init.o kernel/kexec_file.o kernel/kexec_core.o \
 		drivers/of/fdt.o drivers/of/kexec.o mm/memblock.o) \
 	> "$out/log" 2>&1 && ! grep -q 'warning:' "$out/log"
-result $? "build with CONFIG_KEXEC_KHO off" "$out/log"
+result $? "build with CONFIG_KEXEC_KHO and CONFIG_KEXEC_FILE_CMA off" "$out/log"
 
 echo "lint: $passed passed, $failed failed"
 [ $failed = 0 ]

@@ -7,19 +7,6 @@
 # cmdline: cma=256M
 # timeout: 400
 
-# segments_bytes: the sum of the segment sizes of the loaded image.
-segments_bytes()
-{
-	local total=0 mem size kind
-
-	while read -r mem size kind; do
-		total=$((total + size))
-	done <<-EOT
-	$(kimage_info image segment)
-	EOT
-	echo $total
-}
-
 # expect_in_cma: every segment of the loaded image is in CMA, inside the
 # default area, and the relocation copies nothing.
 expect_in_cma()
@@ -61,7 +48,7 @@ case "$kho_stage" in
 	kexec-file -i /tmp/initrd -c "$next" /boot/Image || fail "CMA load failed"
 	expect_in_cma
 	n=$(kimage_info image segments)
-	bytes=$(segments_bytes)
+	bytes=$(segments_bytes image)
 	[ "$bytes" -gt $((64 << 20)) ] || fail "segments of $bytes bytes hold no 64 MiB initrd"
 	expect_log "kexec: image loaded: $n of $n segments in CMA, 0 bytes \(0 pages\) to copy at reboot" 1
 	c1=$(cma_free)
@@ -73,7 +60,7 @@ case "$kho_stage" in
 
 	kexec-file -n -i /tmp/initrd -c "$next" /boot/Image || fail "NO_CMA load failed"
 	expect_eq "CMA-backed segments with NO_CMA" "$(kimage_info image cma_segments)" 0
-	bytes=$(segments_bytes)
+	bytes=$(segments_bytes image)
 	expect_eq "bytes to copy with NO_CMA" "$(kimage_info image copy_bytes)" "$bytes"
 	expect_eq "pages to copy with NO_CMA" "$(kimage_info image copy_pages)" $((bytes / 4096))
 	expect_log "kexec: image loaded: 0 of $n segments in CMA, $bytes bytes \($((bytes / 4096)) pages\) to copy at reboot" 1

@@ -131,6 +131,21 @@ kimage_info()
 	sed -n "s/^$2: //p" "/sys/kernel/debug/kexec/$1"
 }
 
+# segments_bytes FILE [KIND]: the sum of the sizes of the segments (of kind
+# KIND, cma or copy, if given) of the image /sys/kernel/debug/kexec/FILE shows.
+segments_bytes()
+{
+	local total=0 mem size kind
+
+	while read -r mem size kind; do
+		[ -z "$2" ] || [ "$kind" = "$2" ] || continue
+		total=$((total + size))
+	done <<-EOT
+	$(kimage_info "$1" segment)
+	EOT
+	echo $total
+}
+
 # next_cmdline [PARAM...]: this kernel's command line without the scenario's
 # stage parameters, plus kho_cpio_size (see padded_initrd) and PARAMs.
 next_cmdline()

@@ -1,0 +1,40 @@
+# SPDX-License-Identifier: GPL-2.0
+# A CMA area at the top of memory, large enough for the kernel but not for
+# the 64 MiB initrd: the arm64 loader wants the initrd above the kernel, so
+# no layout with the kernel in CMA exists. The load falls back to the
+# ordinary placement for the whole image, says so in one line, holds no CMA
+# page, reports every byte as copied, and the next kernel boots with its
+# initrd intact.
+# cmdline: cma=32M
+# timeout: 300
+
+case "$kho_stage" in
+"")
+	padded_initrd /tmp/initrd 64
+	sum=$(md5sum < /tmp/initrd)
+	c0=$(cma_free)
+	kexec-file -i /tmp/initrd -c "$(next_cmdline kho_stage=2 kho_expect_md5=${sum%% *})" \
+		/boot/Image || fail "load failed"
+
+	expect_log "kexec: image does not fit with its segments in CMA; loading it without" 1
+	n=$(kimage_info image segments)
+	expect_eq "CMA-backed segments" "$(kimage_info image cma_segments)" 0
+	bytes=$(segments_bytes image)
+	[ "$bytes" -ge $((64 << 20)) ] || fail "segments of $bytes bytes hold no 64 MiB initrd"
+	expect_eq "bytes to copy" "$(kimage_info image copy_bytes)" "$bytes"
+	expect_log "kexec: image loaded: 0 of $n segments in CMA, $bytes bytes" 1
+	expect_eq "CmaFree with the image loaded" "$(cma_free)" "$c0"
+
+	echo "kernel 1: fell back, $bytes bytes to copy"
+	kexec-file -e
+	fail "kexec-file -e returned"
+	;;
+2)
+	expect_eq "initrd size" "$(stat -c %s /sys/firmware/initrd)" $((64 << 20))
+	sum=$(md5sum < /sys/firmware/initrd)
+	expect_eq "initrd md5" "${sum%% *}" "$kho_expect_md5"
+	echo "kernel 2: up"
+	pass
+	;;
+esac
+fail "unknown stage $kho_stage"

@@ -30,5 +30,9 @@ while read -r line; do
 		bad=1
 	fi
 done < "$kout/fragment.new"
-[ $bad = 0 ] || exit 1
+if [ $bad != 0 ]; then
+	# The .config no longer matches the fragments it was last made from.
+	rm -f "$kout/fragment" "$kout/fragment.new"
+	exit 1
+fi
 mv "$kout/fragment.new" "$kout/fragment"

@@ -10,7 +10,7 @@ KOUT		:= $(BUILD)/arm64
 DEBS		:= $(BUILD)/debs
 HARNESS		:= tools/testing/kho
 JOBS		?= $(shell nproc)
-FRAGMENTS	?= base kho debug kunit
+FRAGMENTS	?= base kho debug kunit ima
 SOURCE_TARBALL	:= /usr/src/linux-source-6.12.tar.xz
 
 export CCACHE_DIR ?= $(HOME)/.cache/ccache-kho

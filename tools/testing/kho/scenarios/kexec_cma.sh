@@ -3,7 +3,11 @@
 # initrd the relocation copies nothing; with KEXEC_FILE_NO_CMA it copies
 # every segment. A second load releases the first one's CMA pages, unknown
 # flags are refused, and the next kernel boots with its initrd intact either
-# way (kernel 2 from a NO_CMA load, kernel 3 from a CMA load).
+# way (kernel 2 from a NO_CMA load, kernel 3 from a CMA load). IMA's
+# measurement list arrives both ways: each kernel adds one boot_aggregate
+# entry to those it inherits, and a file measured after the load is in the
+# next kernel's list, so IMA wrote its segment through kimage_map_segment()
+# at reboot.
 # cmdline: cma=256M
 # timeout: 400
 
@@ -14,7 +18,7 @@ expect_in_cma()
 	local n base len mem size kind
 
 	n=$(kimage_info image segments)
-	[ "$n" -ge 3 ] || fail "$n segments, want kernel, initrd and DTB"
+	[ "$n" -ge 4 ] || fail "$n segments, want IMA buffer, kernel, initrd and DTB"
 	expect_eq "CMA-backed segments" "$(kimage_info image cma_segments)" "$n"
 	expect_eq "bytes to copy" "$(kimage_info image copy_bytes)" 0
 	expect_eq "pages to copy" "$(kimage_info image copy_pages)" 0
@@ -28,8 +32,40 @@ expect_in_cma()
 	EOT
 }
 
+IMA_LIST=/sys/kernel/security/ima/ascii_runtime_measurements
+
+# expect_ima_boots N: the IMA measurement list has N boot_aggregate entries.
+expect_ima_boots()
+{
+	[ -e $IMA_LIST ] || fail "no IMA measurement list"
+	expect_eq "boot_aggregate entries" "$(grep -c ' boot_aggregate$' $IMA_LIST)" "$1"
+}
+
+# ima_probe N: measure a file named after kernel N, after the image was
+# loaded (the first write of an IMA policy is allowed without
+# CONFIG_IMA_WRITE_POLICY).
+ima_probe()
+{
+	expect_write /sys/kernel/security/ima/policy "measure func=FILE_CHECK mask=MAY_READ"
+	echo "loaded in kernel $1" > "/tmp/ima-probe-$1"
+	cat "/tmp/ima-probe-$1" > /dev/null
+	grep -q " /tmp/ima-probe-$1$" $IMA_LIST || fail "/tmp/ima-probe-$1 not measured"
+}
+
+# expect_ima_probes N...: the measurements of ima_probe N... arrived.
+expect_ima_probes()
+{
+	local n
+
+	for n in "$@"; do
+		grep -q " /tmp/ima-probe-$n$" $IMA_LIST ||
+			fail "the IMA list lacks kernel $n's measurement of /tmp/ima-probe-$n"
+	done
+}
+
 case "$kho_stage" in
 "")
+	expect_ima_boots 1
 	padded_initrd /tmp/initrd 64
 	sum=$(md5sum < /tmp/initrd)
 	sum=${sum%% *}
@@ -66,6 +102,7 @@ case "$kho_stage" in
 	expect_log "kexec: image loaded: 0 of $n segments in CMA, $bytes bytes \($((bytes / 4096)) pages\) to copy at reboot" 1
 	expect_eq "CmaFree after replacing by a NO_CMA load" "$(cma_free)" "$c0"
 
+	ima_probe 1
 	echo "kernel 1: NO_CMA image, $bytes bytes to copy"
 	kexec-file -e
 	fail "kexec-file -e returned"
@@ -75,7 +112,9 @@ case "$kho_stage" in
 	expect_eq "initrd size" "$(stat -c %s /sys/firmware/initrd)" $((64 << 20))
 	sum=$(md5sum < /sys/firmware/initrd)
 	expect_eq "initrd md5" "${sum%% *}" "$kho_expect_md5"
+	expect_ima_boots "$kho_stage"
 	if [ "$kho_stage" = 3 ]; then
+		expect_ima_probes 1 2
 		echo "kernel 3: up"
 		pass
 	fi
@@ -91,6 +130,8 @@ case "$kho_stage" in
 	kexec-file -i /tmp/initrd -c "$(next_cmdline kho_stage=3 kho_expect_md5=$kho_expect_md5)" \
 		/boot/Image || fail "CMA load failed"
 	expect_in_cma
+	expect_ima_probes 1
+	ima_probe 2
 	echo "kernel 2: CMA image, nothing to copy"
 	kexec-file -e
 	fail "kexec-file -e returned"

@@ -109,7 +109,7 @@ int kimage_cma_alloc(struct kexec_buf *kbuf)
 	} else {
 		image->cma.pages[i] = page;
 		image->cma.nr_pages[i] = nr_pages;
-		image->cma.used = true;
+		image->cma.placed |= BIT(i);
 		kbuf->mem = start;
 	}
 	kimage_cma_drain(page);
@@ -133,20 +133,24 @@ void kimage_cma_release(struct kimage *image)
  * A segment in CMA can leave no room for the ones after it: the arm64
  * loader puts the initrd and the DTB above the kernel, and the default area
  * often sits at the top of memory. When the loader failed after placing a
- * segment in CMA, release what it placed, forget its segments and turn CMA
- * off for the image, so that the caller can run the loader again.
+ * segment of its own in CMA, release what it placed, forget its segments
+ * and turn CMA off for the image, so that the caller can run the loader
+ * again. Segments placed before the loader ran stay where they are.
  *
  * Return: true if the caller should run the loader again.
  */
 bool kimage_cma_drop(struct kimage *image, unsigned long nr_segments)
 {
-	if (!image->cma.enabled || !image->cma.used)
+	struct kimage_cma *kc = &image->cma;
+
+	if (!kc->enabled || nr_segments >= BITS_PER_LONG ||
+	    !(kc->placed >> nr_segments))
 		return false;
 
 	kimage_cma_release_from(image, nr_segments);
 	image->nr_segments = nr_segments;
-	image->cma.enabled = false;
-	pr_info("%s does not fit with its segments in CMA; loading it without\n",
+	kc->enabled = false;
+	pr_info("%s: the layout failed with segments in CMA; retrying without CMA\n",
 		kimage_name(image));
 	return true;
 }

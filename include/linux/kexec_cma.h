@@ -19,7 +19,7 @@ struct page;
 /**
  * struct kimage_cma - the CMA allocations a kexec image holds
  * @enabled: segments of this image may be placed in CMA
- * @used: a segment of this image was placed in CMA
+ * @placed: the slots that ever held an allocation, one bit each
  * @pages: first page of the allocation that backs segment i, or NULL
  * @nr_pages: length of that allocation in pages
  *
@@ -29,7 +29,7 @@ struct page;
  */
 struct kimage_cma {
 	bool enabled;
-	bool used;
+	unsigned long placed;
 	struct page *pages[KEXEC_SEGMENT_MAX];
 	unsigned long nr_pages[KEXEC_SEGMENT_MAX];
 };

@@ -240,6 +240,9 @@ static void kexec_cma_test_drop(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, kimage_cma_drop(t->image, 0));
 	KUNIT_ASSERT_EQ(test, kexec_add_buffer(&kbuf), 0);
 	KUNIT_ASSERT_TRUE(test, kimage_cma_backed(t->image, kbuf.mem, kbuf.memsz));
+	/* A segment placed before the loader ran is not the loader's doing. */
+	KUNIT_EXPECT_FALSE(test, kimage_cma_drop(t->image, 1));
+	KUNIT_EXPECT_EQ(test, cma_free_pages(), t->cma_free - SEG_PAGES);
 
 	KUNIT_EXPECT_TRUE(test, kimage_cma_drop(t->image, 0));
 	KUNIT_EXPECT_EQ(test, t->image->nr_segments, 0);

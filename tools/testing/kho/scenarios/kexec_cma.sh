@@ -71,6 +71,8 @@ case "$kho_stage" in
 	sum=${sum%% *}
 	c0=$(cma_free)
 	expect_eq "image loaded at boot" "$(kimage_info image loaded)" 0
+	expect_mode /sys/kernel/debug/kexec/image 400
+	expect_write_error /sys/kernel/debug/kexec/image 1 "Invalid argument"
 
 	out=$(kexec-file -f 0x20 -i /tmp/initrd /boot/Image 2>&1) &&
 		fail "flag 0x20 accepted"

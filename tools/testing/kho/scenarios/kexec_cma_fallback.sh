@@ -17,7 +17,7 @@ case "$kho_stage" in
 	kexec-file -i /tmp/initrd -c "$(next_cmdline kho_stage=2 kho_expect_md5=${sum%% *})" \
 		/boot/Image || fail "load failed"
 
-	expect_log "kexec: image does not fit with its segments in CMA; loading it without" 1
+	expect_log "kexec: image: the layout failed with segments in CMA; retrying without CMA" 1
 	n=$(kimage_info image segments)
 	cma=$(kimage_info image cma_segments)
 	[ "$cma" -le 1 ] || fail "$cma of $n segments in CMA after the fallback"

@@ -28,6 +28,43 @@
 
 #include "kexec_internal.h"
 
+/*
+ * cma=size@base places the default area at a fixed address, where the next
+ * kernel declares it again: over an image loaded into it. Mirrors the
+ * parsing of early_cma().
+ */
+static bool kimage_cma_area_fixed __ro_after_init;
+
+static int __init kimage_cma_parse(char *p)
+{
+	phys_addr_t size, base, limit;
+
+	if (!p)
+		return 0;
+	size = memparse(p, &p);
+	if (*p != '@')
+		return 0;
+	base = memparse(p + 1, &p);
+	limit = *p == '-' ? memparse(p + 1, &p) : base + size;
+	kimage_cma_area_fixed = base + size == limit;
+	return 0;
+}
+early_param("cma", kimage_cma_parse);
+
+/*
+ * Only the area dma_contiguous_reserve() places at boot ("reserved") moves
+ * out of the way of the next kernel's image. One from the DT
+ * (shared-dma-pool) has a fixed address and carries its node's name.
+ */
+static struct cma *kimage_cma_area(void)
+{
+	struct cma *cma = dev_get_cma_area(NULL);
+
+	if (!cma || kimage_cma_area_fixed || strcmp(cma_get_name(cma), "reserved"))
+		return NULL;
+	return cma;
+}
+
 /**
  * kimage_cma_setup - decide whether an image may use CMA
  * @image: a kexec_file_load() image whose type is known
@@ -87,7 +124,7 @@ int kimage_cma_alloc(struct kexec_buf *kbuf)
 	struct kimage *image = kbuf->image;
 	unsigned long i = image->nr_segments;
 	unsigned long nr_pages = kbuf->memsz >> PAGE_SHIFT;
-	struct cma *cma = dev_get_cma_area(NULL);
+	struct cma *cma = kimage_cma_area();
 	unsigned long start, end;
 	struct page *page;
 	int err = 0;
@@ -116,13 +153,40 @@ int kimage_cma_alloc(struct kexec_buf *kbuf)
 	return err;
 }
 
+/*
+ * What the debugfs files show, for the normal and the crash image: a copy
+ * taken at load, so that readers never take the kexec lock, which a crash
+ * must find free.
+ */
+struct kimage_summary {
+	const struct kimage *image;	/* the image described, or NULL */
+	unsigned long nr_segments;
+	unsigned long cma_segments;
+	unsigned long copy_pages;
+	struct {
+		unsigned long mem;
+		size_t memsz;
+		bool cma;
+	} segment[KEXEC_SEGMENT_MAX];
+};
+
+static struct kimage_summary kimage_summaries[KEXEC_TYPE_CRASH + 1];
+static DEFINE_MUTEX(kimage_summary_lock);
+
 /**
  * kimage_cma_release - release every CMA allocation of an image
  * @image: the image, on unload, replacement or a failed load
+ *
+ * Also forgets the summary of @image.
  */
 void kimage_cma_release(struct kimage *image)
 {
 	kimage_cma_release_from(image, 0);
+
+	mutex_lock(&kimage_summary_lock);
+	if (kimage_summaries[image->type].image == image)
+		kimage_summaries[image->type].image = NULL;
+	mutex_unlock(&kimage_summary_lock);
 }
 
 /**
@@ -240,7 +304,8 @@ int kimage_cma_load_segment(struct kimage *image,
  * For kimage_map_segment(): the mapping is released with
  * kimage_unmap_segment().
  *
- * Return: the virtual address of @mem, or NULL.
+ * Return: the virtual address of @mem, or NULL (also when @mem is not page
+ * aligned).
  */
 void *kimage_cma_map_segment(struct kimage *image, unsigned long mem,
 			     unsigned long size)
@@ -251,7 +316,8 @@ void *kimage_cma_map_segment(struct kimage *image, unsigned long mem,
 	unsigned long i;
 	void *vaddr;
 
-	if (!kimage_cma_backed(image, mem, size))
+	/* kimage_unmap_segment() unmaps what vmap() returned, page aligned. */
+	if (offset_in_page(mem) || !kimage_cma_backed(image, mem, size))
 		return NULL;
 
 	pages = kmalloc_array(npages, sizeof(*pages), GFP_KERNEL);
@@ -261,7 +327,7 @@ void *kimage_cma_map_segment(struct kimage *image, unsigned long mem,
 		pages[i] = boot_pfn_to_page(first + i);
 	vaddr = vmap(pages, npages, VM_MAP, PAGE_KERNEL);
 	kfree(pages);
-	return vaddr ? vaddr + offset_in_page(mem) : NULL;
+	return vaddr;
 }
 
 /* The pages the relocation code will copy at reboot: one per source entry. */
@@ -278,59 +344,60 @@ static unsigned long kimage_copy_pages(struct kimage *image)
 	return pages;
 }
 
-static unsigned long kimage_cma_segments(struct kimage *image)
-{
-	unsigned long i, n = 0;
-
-	for (i = 0; i < image->nr_segments; i++)
-		n += kimage_cma_backed(image, image->segment[i].mem,
-				       image->segment[i].memsz);
-	return n;
-}
-
 /**
  * kimage_cma_report - log what rebooting into a loaded image will copy
  * @image: an image whose load has completed
+ *
+ * Also records it for /sys/kernel/debug/kexec.
  */
 void kimage_cma_report(struct kimage *image)
 {
-	unsigned long pages = kimage_copy_pages(image);
+	struct kimage_summary *sum = &kimage_summaries[image->type];
+	unsigned long i;
 
+	mutex_lock(&kimage_summary_lock);
+	sum->image = image;
+	sum->nr_segments = image->nr_segments;
+	sum->cma_segments = 0;
+	sum->copy_pages = kimage_copy_pages(image);
+	for (i = 0; i < image->nr_segments; i++) {
+		struct kexec_segment *seg = &image->segment[i];
+
+		sum->segment[i].mem = seg->mem;
+		sum->segment[i].memsz = seg->memsz;
+		sum->segment[i].cma = kimage_cma_backed(image, seg->mem,
+							seg->memsz);
+		sum->cma_segments += sum->segment[i].cma;
+	}
 	pr_info("%s loaded: %lu of %lu segments in CMA, %lu bytes (%lu pages) to copy at reboot\n",
-		kimage_name(image), kimage_cma_segments(image),
-		image->nr_segments, pages << PAGE_SHIFT, pages);
+		kimage_name(image), sum->cma_segments, sum->nr_segments,
+		sum->copy_pages << PAGE_SHIFT, sum->copy_pages);
+	mutex_unlock(&kimage_summary_lock);
 }
 
 #ifdef CONFIG_DEBUG_FS
 static int kimage_cma_show(struct seq_file *m, void *v)
 {
-	struct kimage **slot = m->private;
-	struct kimage *image;
-	unsigned long i, pages;
+	struct kimage_summary *sum = m->private;
+	unsigned long i;
 
-	if (!kexec_trylock())
-		return -EBUSY;
-	image = *slot;
-	if (!image) {
+	mutex_lock(&kimage_summary_lock);
+	if (!sum->image) {
 		seq_puts(m, "loaded: 0\n");
 		goto out;
 	}
 
-	pages = kimage_copy_pages(image);
 	seq_puts(m, "loaded: 1\n");
-	seq_printf(m, "segments: %lu\n", image->nr_segments);
-	seq_printf(m, "cma_segments: %lu\n", kimage_cma_segments(image));
-	seq_printf(m, "copy_bytes: %lu\n", pages << PAGE_SHIFT);
-	seq_printf(m, "copy_pages: %lu\n", pages);
-	for (i = 0; i < image->nr_segments; i++) {
-		struct kexec_segment *seg = &image->segment[i];
-
-		seq_printf(m, "segment: 0x%lx 0x%zx %s\n", seg->mem, seg->memsz,
-			   kimage_cma_backed(image, seg->mem, seg->memsz) ?
-			   "cma" : "copy");
-	}
+	seq_printf(m, "segments: %lu\n", sum->nr_segments);
+	seq_printf(m, "cma_segments: %lu\n", sum->cma_segments);
+	seq_printf(m, "copy_bytes: %lu\n", sum->copy_pages << PAGE_SHIFT);
+	seq_printf(m, "copy_pages: %lu\n", sum->copy_pages);
+	for (i = 0; i < sum->nr_segments; i++)
+		seq_printf(m, "segment: 0x%lx 0x%zx %s\n", sum->segment[i].mem,
+			   sum->segment[i].memsz,
+			   sum->segment[i].cma ? "cma" : "copy");
 out:
-	kexec_unlock();
+	mutex_unlock(&kimage_summary_lock);
 	return 0;
 }
 
@@ -351,10 +418,12 @@ static int __init kimage_cma_debugfs_init(void)
 {
 	struct dentry *dir = debugfs_create_dir("kexec", NULL);
 
-	debugfs_create_file("image", 0400, dir, &kexec_image,
+	debugfs_create_file("image", 0400, dir,
+			    &kimage_summaries[KEXEC_TYPE_DEFAULT],
 			    &kimage_cma_fops);
 #ifdef CONFIG_CRASH_DUMP
-	debugfs_create_file("crash_image", 0400, dir, &kexec_crash_image,
+	debugfs_create_file("crash_image", 0400, dir,
+			    &kimage_summaries[KEXEC_TYPE_CRASH],
 			    &kimage_cma_fops);
 #endif
 	return 0;

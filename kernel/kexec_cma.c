@@ -96,6 +96,7 @@ static const char *kimage_name(struct kimage *image)
 static void kimage_cma_release_from(struct kimage *image, unsigned long first)
 {
 	struct kimage_cma *kc = &image->cma;
+	struct page *released = NULL;
 	unsigned long i;
 
 	for (i = first; i < KEXEC_SEGMENT_MAX; i++) {
@@ -103,10 +104,13 @@ static void kimage_cma_release_from(struct kimage *image, unsigned long first)
 			continue;
 		cma_release(dev_get_cma_area(NULL), kc->pages[i],
 			    kc->nr_pages[i]);
-		kimage_cma_drain(kc->pages[i]);
+		released = kc->pages[i];
 		kc->pages[i] = NULL;
 		kc->nr_pages[i] = 0;
 	}
+	/* A CMA area lies in one zone: one drain serves every slot. */
+	if (released)
+		kimage_cma_drain(released);
 }
 
 /**

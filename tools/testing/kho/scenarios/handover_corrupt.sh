@@ -22,12 +22,10 @@ reason()
 	esac
 }
 
-memtotal() { sed -n 's/^MemTotal: *\([0-9]*\) kB/\1/p' /proc/meminfo; }
-
 stage=${kho_stage:-0}
 set -- $kinds
 if [ "$stage" = 0 ]; then
-	normal=$(memtotal)
+	normal=$(meminfo MemTotal)
 else
 	normal=$kho_expect_memtotal
 	shift $((stage - 1))
@@ -38,9 +36,9 @@ else
 	[ -e /sys/firmware/kho/dt ] && fail "$kind: /sys/firmware/kho/dt exists"
 	expect_log "kho_test: restored" 0
 	expect_log "kho_test: ready: 1028 ranges" 1
-	diff=$(($(memtotal) - normal))
+	diff=$(($(meminfo MemTotal) - normal))
 	[ ${diff#-} -le $((normal / 100)) ] ||
-		fail "$kind: MemTotal $(memtotal) kB, normal boot $normal kB"
+		fail "$kind: MemTotal $(meminfo MemTotal) kB, normal boot $normal kB"
 	echo "kernel $((stage + 1)) dropped '$kind': $(reason $kind)"
 fi
 [ $# = 0 ] && pass

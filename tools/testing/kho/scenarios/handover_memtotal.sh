@@ -5,8 +5,6 @@
 # cmdline: kho_scratch=64M kho_test.enable=1
 # timeout: 400
 
-meminfo() { sed -n "s/^$1: *\([0-9]*\) kB/\1/p" /proc/meminfo; }
-
 # Free memory in kB, counting the free pages that per-cpu lists hold: a
 # page returned to the allocator waits there, and MemFree leaves it out.
 free_kb()

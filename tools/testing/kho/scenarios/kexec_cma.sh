@@ -123,14 +123,13 @@ case "$kho_stage" in
 
 	c0=$(cma_free)
 	cat /sys/firmware/initrd > /tmp/initrd
-	kexec-file -i /tmp/initrd -c "$(next_cmdline kho_stage=3 kho_expect_md5=$kho_expect_md5)" \
-		/boot/Image || fail "CMA load failed"
+	next=$(next_cmdline kho_stage=3 kho_expect_md5=$kho_expect_md5)
+	kexec-file -i /tmp/initrd -c "$next" /boot/Image || fail "CMA load failed"
 	expect_in_cma
 	kexec-file -u || fail "unload failed"
 	expect_eq "image loaded after unload" "$(kimage_info image loaded)" 0
 	expect_eq "CmaFree after unload" "$(cma_free)" "$c0"
-	kexec-file -i /tmp/initrd -c "$(next_cmdline kho_stage=3 kho_expect_md5=$kho_expect_md5)" \
-		/boot/Image || fail "CMA load failed"
+	kexec-file -i /tmp/initrd -c "$next" /boot/Image || fail "CMA load failed"
 	expect_in_cma
 	expect_ima_probes 1
 	ima_probe 2

@@ -7,7 +7,7 @@
 
 case "$kho_stage" in
 "")
-	expect_eq "CmaTotal" "$(sed -n 's/^CmaTotal: *\([0-9]*\) kB$/\1/p' /proc/meminfo)" 65536
+	expect_eq "CmaTotal" "$(meminfo CmaTotal)" 65536
 	kexec_load 2
 	n=$(kimage_info image segments)
 	expect_eq "CMA-backed segments" "$(kimage_info image cma_segments)" 0
@@ -17,7 +17,7 @@ case "$kho_stage" in
 	fail "kexec -e returned"
 	;;
 2)
-	expect_eq "CmaTotal" "$(sed -n 's/^CmaTotal: *\([0-9]*\) kB$/\1/p' /proc/meminfo)" 65536
+	expect_eq "CmaTotal" "$(meminfo CmaTotal)" 65536
 	echo "kernel 2: up, with its fixed CMA area"
 	pass
 	;;

@@ -115,13 +115,19 @@ expect_inside()
 		fail "$1 [$2, +$3) is outside [$4, +$5)"
 }
 
+# meminfo FIELD: FIELD of /proc/meminfo, in kB.
+meminfo()
+{
+	sed -n "s/^$1: *\([0-9]*\) kB$/\1/p" /proc/meminfo
+}
+
 # cma_free: CmaFree of /proc/meminfo, in kB, after folding the per-CPU
 # differences of the counters into it (without, it is off by up to a few
 # pages per CPU).
 cma_free()
 {
 	echo 1 > /proc/sys/vm/stat_refresh
-	sed -n 's/^CmaFree: *\([0-9]*\) kB$/\1/p' /proc/meminfo
+	meminfo CmaFree
 }
 
 # kimage_info FILE KEY: the value of KEY in /sys/kernel/debug/kexec/FILE

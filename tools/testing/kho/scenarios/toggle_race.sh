@@ -4,9 +4,8 @@
 # cmdline: kho_scratch=64M kho_test.enable=1 loglevel=4
 # timeout: 600
 
-vmalloc_kb() { sed -n 's/^VmallocUsed: *\([0-9]*\) kB/\1/p' /proc/meminfo; }
+before=$(meminfo VmallocUsed)
 
-before=$(vmalloc_kb)
 toggle()
 {
 	i=0
@@ -37,7 +36,7 @@ expect_eq "aborts after the last abort" "$(dmesg | grep -c "kho_test: handover a
 [ -e $KHO/dt ] && fail "dt exists after the final abort"
 
 # Each activation allocates a 10 MiB DT: a leak of even one would show.
-after=$(vmalloc_kb)
+after=$(meminfo VmallocUsed)
 [ $((after - before)) -lt 2048 ] ||
 	fail "VmallocUsed grew from $before kB to $after kB"
 echo "toggle_race: $dumps activations, $aborts aborts, VmallocUsed $before -> $after kB"

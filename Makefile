@@ -6,11 +6,24 @@
 BUILD		:= $(CURDIR)/build
 SRC		:= $(BUILD)/src
 TREE		:= $(BUILD)/linux
-KOUT		:= $(BUILD)/arm64
 DEBS		:= $(BUILD)/debs
 HARNESS		:= tools/testing/kho
 JOBS		?= $(shell nproc)
+# FLAVOUR=debian: the test kernel with Debian's memory and boot options
+# (configs/debian.config), built and tested apart from the minimal one.
+FLAVOUR		?= test
+ifeq ($(FLAVOUR),test)
+KOUT		:= $(BUILD)/arm64
+INITRAMFS	:= $(BUILD)/initramfs
 FRAGMENTS	?= base kho debug kunit ima
+else
+KOUT		:= $(BUILD)/arm64-$(FLAVOUR)
+INITRAMFS	:= $(BUILD)/initramfs-$(FLAVOUR)
+FRAGMENTS	?= base kho debug ima $(FLAVOUR)
+endif
+# What the Debian-options kernel runs, on each boot path it names.
+DEBIAN_SCENARIOS ?= handover_one_hop handover_chain handover_corrupt \
+		    handover_memtotal handover_cmdline kexec_plain kexec_cma
 SOURCE_TARBALL	:= /usr/src/linux-source-6.12.tar.xz
 
 export CCACHE_DIR ?= $(HOME)/.cache/ccache-kho
@@ -22,7 +35,7 @@ KMAKE		:= $(MAKE) -C $(TREE) O=$(KOUT) ARCH=arm64 \
 		   CC="ccache aarch64-linux-gnu-gcc" -j$(JOBS)
 
 .PHONY: all deps source tree config kernel kexec-file initramfs demo shell kunit \
-	vmtest bench hostcheck lint check series clean
+	vmtest vmtest-debian bench hostcheck lint check series clean
 
 all: kernel
 
@@ -58,24 +71,29 @@ kexec-file: deps
 
 initramfs: kernel kexec-file
 	@$(HARNESS)/mkinitramfs.sh $(DEBS) $(KOUT)/Image $(BUILD)/tools/kexec-file \
-		$(BUILD)/initramfs
+		$(INITRAMFS)
 
 demo: initramfs
-	@$(HARNESS)/demo.sh $(KOUT)/Image $(BUILD)/initramfs/initrd.cpio
+	@$(HARNESS)/demo.sh $(KOUT)/Image $(INITRAMFS)/initrd.cpio
 
 shell: initramfs
-	@$(HARNESS)/vm.sh shell $(KOUT)/Image $(BUILD)/initramfs/initrd.cpio
+	@$(HARNESS)/vm.sh shell $(KOUT)/Image $(INITRAMFS)/initrd.cpio
 
 kunit: initramfs
-	@$(HARNESS)/run-kunit.sh $(TREE) $(KOUT)/Image $(BUILD)/initramfs/initrd.cpio \
+	@$(HARNESS)/run-kunit.sh $(TREE) $(KOUT)/Image $(INITRAMFS)/initrd.cpio \
 		$(BUILD)/results/kunit
 
 vmtest: initramfs
-	@$(HARNESS)/run-vmtest.sh $(KOUT)/Image $(BUILD)/initramfs/initrd.cpio \
-		$(BUILD)/results/vmtest $(SCENARIOS)
+	@$(HARNESS)/run-vmtest.sh $(KOUT)/Image $(INITRAMFS)/initrd.cpio \
+		$(BUILD)/results/vmtest-$(FLAVOUR) $(SCENARIOS)
+
+vmtest-debian:
+	+@KHO_BOOTS="$${KHO_BOOTS:-direct efi-dt efi-acpi}" VMTEST_NAME=$@ \
+		$(MAKE) --no-print-directory vmtest FLAVOUR=debian \
+		SCENARIOS="$(or $(SCENARIOS),$(DEBIAN_SCENARIOS))"
 
 bench: initramfs
-	@$(HARNESS)/bench.sh $(KOUT)/Image $(BUILD)/initramfs/initrd.cpio \
+	@$(HARNESS)/bench.sh $(KOUT)/Image $(INITRAMFS)/initrd.cpio \
 		$(BUILD)/results/bench
 
 hostcheck: deps

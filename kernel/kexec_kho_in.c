@@ -10,6 +10,7 @@
 #define pr_fmt(fmt) "kho: " fmt
 
 #include <linux/init.h>
+#include <linux/cma.h>
 #include <linux/initrd.h>
 #include <linux/io.h>
 #include <linux/kexec_handover.h>
@@ -158,8 +159,12 @@ static bool __init kho_is_ram(u64 addr, u64 len)
 	return addr + len > addr && memblock_is_region_memory(addr, len);
 }
 
-/* What can be checked before the DT and the mem cache are mapped. */
-static const char * __init kho_check_early(void)
+/*
+ * What can be checked while the early DT is scanned, before memblock knows
+ * the memory this kernel will use: an EFI boot learns it later, from the
+ * EFI memory map, and mem= trims it later still.
+ */
+static const char * __init kho_check_layout(void)
 {
 	const struct kho_mem text = {
 		__pa_symbol(_text), __pa_symbol(_end) - __pa_symbol(_text)
@@ -169,23 +174,21 @@ static const char * __init kho_check_early(void)
 	const struct fdt_header *hdr;
 	u32 magic, totalsize;
 
-	if (IS_ENABLED(CONFIG_DEFERRED_STRUCT_PAGE_INIT))
-		return "this kernel defers struct page init, which KHO does not support";
 	if (!IS_ALIGNED(kho_in.scratch.addr | kho_in.scratch.len, block) ||
-	    !kho_in.scratch.len || !kho_is_ram(kho_in.scratch.addr,
-						kho_in.scratch.len))
-		return "the scratch region is not whole pageblocks of RAM";
+	    !kho_in.scratch.len ||
+	    kho_in.scratch.addr + kho_in.scratch.len < kho_in.scratch.addr)
+		return "the scratch region is not whole pageblocks";
 	if (!kho_mem_overlaps(&text, &kho_in.scratch))
 		return "this kernel does not lie in the scratch region";
 	if (!PAGE_ALIGNED(kho_in.dt.addr) || kho_in.dt.len < sizeof(*hdr) ||
 	    kho_in.dt.len > KHO_DT_MAX_LIMIT ||
-	    !kho_is_ram(kho_in.dt.addr, kho_in.dt.len))
-		return "the DT segment is not page aligned RAM";
+	    kho_in.dt.addr + kho_in.dt.len < kho_in.dt.addr)
+		return "the DT segment is not page aligned";
 	if (!PAGE_ALIGNED(kho_in.mem_cache.addr) ||
 	    kho_in.mem_cache.len % sizeof(struct kho_mem) ||
-	    (kho_in.mem_cache.len &&
-	     !kho_is_ram(kho_in.mem_cache.addr, kho_in.mem_cache.len)))
-		return "the mem cache is not a whole number of entries in RAM";
+	    kho_in.mem_cache.addr + kho_in.mem_cache.len <
+	    kho_in.mem_cache.addr)
+		return "the mem cache is not a whole number of entries";
 	/*
 	 * Both are reserved now and freed if a later check fails: they must
 	 * not take the kernel or the initrd with them.
@@ -210,14 +213,40 @@ static const char * __init kho_check_early(void)
 	return NULL;
 }
 
+/* What needs the memory this kernel keeps, after the EFI map and mem=. */
+static const char * __init kho_check_ram(void)
+{
+	if (!kho_is_ram(kho_in.scratch.addr, kho_in.scratch.len))
+		return "the scratch region is not all in the memory this kernel uses (mem=?)";
+	if (!kho_is_ram(kho_in.dt.addr, kho_in.dt.len))
+		return "the DT segment is not in the memory this kernel uses";
+	if (kho_in.mem_cache.len &&
+	    !kho_is_ram(kho_in.mem_cache.addr, kho_in.mem_cache.len))
+		return "the mem cache is not in the memory this kernel uses";
+	return NULL;
+}
+
+/* Forget a handover found in /chosen before anything was handed out. */
+static void __init kho_drop_early(const char *why)
+{
+	pr_warn("handover disabled: %s\n", why);
+	memblock_set_kho_scratch_only(false);
+	memblock_phys_free(kho_in.dt.addr, kho_in.dt.len);
+	if (kho_in.mem_cache.len)
+		memblock_phys_free(kho_in.mem_cache.addr, kho_in.mem_cache.len);
+	kho_in.found = false;
+}
+
 /**
  * kho_scan_chosen() - look for a handover in the boot DT
  * @fdt: the flattened DT this kernel was booted with
  *
- * Called while the early DT is scanned, once memblock knows all memory. If
- * /chosen names a handover that passes the checks possible this early,
- * reserves its DT and mem cache and confines memblock allocations to its
- * scratch region until kho_reserve_handover() has run.
+ * Called while the early DT is scanned. If /chosen names a handover that
+ * passes the checks possible this early, reserves its DT and mem cache and
+ * confines memblock allocations to its scratch region until
+ * kho_reserve_handover() has run. On an EFI boot memblock holds no memory
+ * yet: allocations fail until kho_check_memory() marks the scratch region
+ * again in the memory the EFI memory map gives.
  */
 void __init kho_scan_chosen(const void *fdt)
 {
@@ -237,7 +266,7 @@ void __init kho_scan_chosen(const void *fdt)
 	if (!found)
 		return;
 	if (found == 3 && !err[0] && !err[1] && !err[2])
-		why = kho_check_early();
+		why = kho_check_layout();
 	if (why) {
 		pr_warn("handover disabled: %s\n", why);
 		return;
@@ -249,6 +278,67 @@ void __init kho_scan_chosen(const void *fdt)
 	memblock_mark_kho_scratch(kho_in.scratch.addr, kho_in.scratch.len);
 	memblock_set_kho_scratch_only(true);
 	kho_in.found = true;
+}
+
+/**
+ * kho_check_memory() - check a handover against the memory this kernel keeps
+ *
+ * Called once memblock holds the memory this kernel will use (the EFI
+ * memory map read, mem= and the linear map's limits applied) and before
+ * anything is allocated from it. efi_init() rebuilds memblock's memory
+ * from the EFI memory map, which loses the scratch flag: mark the region
+ * again. A handover whose scratch region, DT or mem cache is not in that
+ * memory is dropped with one log line, and the boot goes on as a normal
+ * one; allocating only from a scratch region that mem= removed would
+ * leave nothing to allocate from.
+ */
+void __init kho_check_memory(void)
+{
+	const char *why;
+
+	if (!kho_in.found)
+		return;
+
+	why = kho_check_ram();
+	if (why) {
+		kho_drop_early(why);
+		return;
+	}
+	memblock_mark_kho_scratch(kho_in.scratch.addr, kho_in.scratch.len);
+}
+
+/*
+ * Keep memblock's hands off the free part of the scratch region for the
+ * rest of the boot, as the CMA area does in a kernel booted without a
+ * handover: what memblock allocates there (the memmap, per-CPU areas,
+ * KFENCE's pool) would stay pinned in the region the next handover needs.
+ * The free ranges are reserved with MEMBLOCK_RSRV_KHO, which tells them
+ * from what was allocated there, and kho_release_scratch() gives them to
+ * the page allocator.
+ */
+static void __init kho_hold_scratch(void)
+{
+	phys_addr_t start, end, from = kho_in.scratch.addr;
+	struct kho_mem range;
+	u64 i;
+
+	for (;;) {
+		range.len = 0;
+		for_each_free_mem_range(i, NUMA_NO_NODE, MEMBLOCK_KHO_SCRATCH,
+					&start, &end, NULL) {
+			start = max(start, from);
+			end = min(end, kho_in.scratch.addr + kho_in.scratch.len);
+			if (start < end) {
+				range.addr = start;
+				range.len = end - start;
+				break;
+			}
+		}
+		/* Reserving changes what the iterator walks: start again. */
+		if (!range.len || memblock_reserve_kho_mem(&range, 1))
+			break;
+		from = range.addr + range.len;
+	}
 }
 
 /**
@@ -295,29 +385,69 @@ void __init kho_reserve_handover(void)
 	}
 
 	kho_in.fdt = phys_to_virt(kho_in.dt.addr);
+	kho_hold_scratch();
 	pr_info("handover: %zu ranges reserved in %llu cycles, scratch region %#llx+%#llx\n",
 		nr, (u64)(get_cycles() - start), kho_in.scratch.addr,
 		kho_in.scratch.len);
 }
 
+/* The first range kho_hold_scratch() reserved that is not released yet. */
+static bool __init kho_next_held(struct kho_mem *held)
+{
+	const struct kho_mem *scratch = &kho_in.scratch;
+	struct memblock_region *r;
+
+	for_each_reserved_mem_region(r) {
+		phys_addr_t start = max(r->base, scratch->addr);
+		phys_addr_t end = min(r->base + r->size,
+				      scratch->addr + scratch->len);
+
+		if (r->flags & MEMBLOCK_RSRV_KHO && start < end) {
+			held->addr = start;
+			held->len = end - start;
+			return true;
+		}
+	}
+	return false;
+}
+
 /**
  * kho_release_scratch() - give the scratch region back as CMA memory
  *
- * Called before memblock hands free memory to the page allocator. Making
- * the scratch pageblocks MIGRATE_CMA keeps unmovable allocations out of
- * them, so the region is free again for the next handover.
+ * Called right after memblock_free_all(). The scratch region's free pages
+ * were held reserved until then, so memblock_free_all() initialised their
+ * struct pages (also with DEFERRED_STRUCT_PAGE_INIT, whose deferred pass
+ * then leaves the region alone) and did not free them. Make every scratch
+ * pageblock MIGRATE_CMA, which keeps unmovable allocations out of the
+ * region so that it is free again for the next handover, count the region
+ * as CMA memory, and free the held pages.
  */
 void __init kho_release_scratch(void)
 {
-	unsigned long pfn;
+	unsigned long pfn, start_pfn = PHYS_PFN(kho_in.scratch.addr);
+	unsigned long end_pfn = PHYS_PFN(kho_in.scratch.addr +
+					 kho_in.scratch.len);
+	unsigned long freed = 0;
+	struct kho_mem held;
 
 	if (!kho_in.fdt)
 		return;
 
-	for (pfn = PHYS_PFN(kho_in.scratch.addr);
-	     pfn < PHYS_PFN(kho_in.scratch.addr + kho_in.scratch.len);
-	     pfn += pageblock_nr_pages)
+	for (pfn = start_pfn; pfn < end_pfn; pfn += pageblock_nr_pages) {
 		set_pageblock_migratetype(pfn_to_page(pfn), MIGRATE_CMA);
+		page_zone(pfn_to_page(pfn))->cma_pages += pageblock_nr_pages;
+	}
+	totalcma_pages += end_pfn - start_pfn;
+
+	while (kho_next_held(&held)) {
+		for (pfn = PHYS_PFN(held.addr);
+		     pfn < PHYS_PFN(held.addr + held.len); pfn++)
+			free_reserved_page(pfn_to_page(pfn));
+		freed += PHYS_PFN(held.len);
+		memblock_phys_free(held.addr, held.len);
+	}
+	pr_info("scratch region: %lu of %lu pages free\n", freed,
+		end_pfn - start_pfn);
 }
 
 /**

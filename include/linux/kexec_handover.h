@@ -65,6 +65,7 @@ bool kho_kimage_scratch(const struct kimage *image, struct resource *res);
 int kho_add_chosen(const struct kimage *image, void *fdt, int chosen);
 int kho_check_kimage(const struct kimage *image);
 void kho_scan_chosen(const void *fdt);
+void kho_check_memory(void);
 void kho_reserve_handover(void);
 void kho_release_scratch(void);
 bool is_kho_boot(void);
@@ -119,6 +120,10 @@ static inline int kho_check_kimage(const struct kimage *image)
 }
 
 static inline void kho_scan_chosen(const void *fdt)
+{
+}
+
+static inline void kho_check_memory(void)
 {
 }
 

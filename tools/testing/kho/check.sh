@@ -26,7 +26,7 @@ if ! $make -s --no-print-directory initramfs > "$log" 2>&1; then
 fi
 tail -2 "$log"
 
-for layer in lint kunit vmtest hostcheck; do
+for layer in lint kunit vmtest vmtest-debian hostcheck; do
 	echo "==== make $layer"
 	layer_start=$(date +%s)
 	$make -s --no-print-directory "$layer" 2>&1 | tee "$log"

@@ -5,9 +5,12 @@
 # line its header names (# cmdline:), runs scenarios/NAME.sh as the guest's
 # init, and passes if the guest printed "VMTEST: PASS NAME" within the time
 # limit (# timeout:, default 180 s) and no kernel log shows a warning, bug,
-# lockdep or list-debug report. # mem: sets the guest's memory (default 1G). The serial log of a failing scenario is
-# printed. Every scenario runs on each CPU model of KHO_CPUS (default:
-# cortex-a72, and max, which has FEAT_LPA2 and so five page table levels).
+# lockdep or list-debug report. # mem: sets the guest's memory (default 1G).
+# The serial log of a failing scenario is printed. Every scenario runs on
+# each CPU model of KHO_CPUS (default: cortex-a72, and max, which has
+# FEAT_LPA2 and so five page table levels), and on each boot path of
+# KHO_BOOTS (see vm.sh; default: direct) that its # boots: header names
+# (default: direct). VMTEST_NAME names the summary line (default: vmtest).
 #
 # usage: run-vmtest.sh IMAGE INITRD RESULTDIR [NAME...]
 set -uo pipefail
@@ -25,37 +28,53 @@ if [ ${#names[@]} = 0 ]; then
 fi
 
 cpus=(${KHO_CPUS:-cortex-a72 max})
+boots=(${KHO_BOOTS:-direct})
+
+# The runs: every scenario on every CPU, on the boot paths it names.
+runs=()
+for cpu in "${cpus[@]}"; do
+	for boot in "${boots[@]}"; do
+		for name in "${names[@]}"; do
+			wanted=$(sed -n 's/^# boots: //p' "$here/scenarios/$name.sh")
+			case " ${wanted:-direct} " in
+			*" $boot "*) runs+=("$cpu $boot $name") ;;
+			esac
+		done
+	done
+done
 
 mkdir -p "$results"
 passed=0 failed=0 i=0
 echo "TAP version 13"
-echo "1..$((${#names[@]} * ${#cpus[@]}))"
-for cpu in "${cpus[@]}"; do
-	for name in "${names[@]}"; do
-		i=$((i + 1))
-		script=$here/scenarios/$name.sh
-		log=$results/$name-$cpu.log
-		cmdline=$(sed -n 's/^# cmdline: //p' "$script")
-		limit=$(sed -n 's/^# timeout: //p' "$script")
-		mem=$(sed -n 's/^# mem: //p' "$script")
-		start=$(date +%s)
-		KHO_CPU=$cpu KHO_MEM=${mem:-${KHO_MEM:-1G}} timeout "${limit:-180}" "$here/vm.sh" run "$image" \
-			"$initrd" "kho_scenario=$name $cmdline" > "$log" 2>&1
-		rc=$?
-		secs=$(($(date +%s) - start))
+echo "1..${#runs[@]}"
+for run in "${runs[@]}"; do
+	read -r cpu boot name <<< "$run"
+	i=$((i + 1))
+	script=$here/scenarios/$name.sh
+	what="$name on $cpu"
+	[ "$boot" = direct ] || what="$what, $boot"
+	log=$results/$name-$cpu-$boot.log
+	cmdline=$(sed -n 's/^# cmdline: //p' "$script")
+	limit=$(sed -n 's/^# timeout: //p' "$script")
+	mem=$(sed -n 's/^# mem: //p' "$script")
+	start=$(date +%s)
+	KHO_CPU=$cpu KHO_BOOT=$boot KHO_MEM=${mem:-${KHO_MEM:-1G}} \
+		timeout "${limit:-180}" "$here/vm.sh" run "$image" "$initrd" \
+		"kho_scenario=$name $cmdline" > "$log" 2>&1
+	rc=$?
+	secs=$(($(date +%s) - start))
 
-		why=$(vmtest_verdict "$name" "$log" $rc "${limit:-180}")
-		if [ -z "$why" ]; then
-			passed=$((passed + 1))
-			echo "ok $i - $name on $cpu (${secs} s)"
-		else
-			failed=$((failed + 1))
-			echo "not ok $i - $name on $cpu: $why"
-			echo "# ---- serial log of $name on $cpu ----"
-			sed 's/^/# /' "$log"
-			echo "# ---- end of $name on $cpu ----"
-		fi
-	done
+	why=$(vmtest_verdict "$name" "$log" $rc "${limit:-180}")
+	if [ -z "$why" ]; then
+		passed=$((passed + 1))
+		echo "ok $i - $what (${secs} s)"
+	else
+		failed=$((failed + 1))
+		echo "not ok $i - $what: $why"
+		echo "# ---- serial log of $what ----"
+		sed 's/^/# /' "$log"
+		echo "# ---- end of $what ----"
+	fi
 done
-echo "vmtest: $passed passed, $failed failed"
+echo "${VMTEST_NAME:-vmtest}: $passed passed, $failed failed"
 [ $failed = 0 ]

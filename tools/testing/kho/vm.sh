@@ -7,14 +7,28 @@
 #        vm.sh run   IMAGE INITRD [KERNEL-PARAMETER...]
 # "shell" is interactive; "run" reads nothing and writes the serial console
 # to standard output. KHO_CPU picks the CPU model (default cortex-a72),
-# KHO_MEM the memory size (default 1G).
+# KHO_MEM the memory size (default 1G), KHO_BOOT the boot path:
+#   direct    qemu loads the kernel and passes it its own DT (default)
+#   efi-dt    edk2 (Debian's QEMU_EFI.fd) boots the kernel's EFI stub and
+#             passes it the DT qemu made (-machine acpi=off)
+#   efi-acpi  the same, but the firmware gives ACPI tables and no DT
+# The guest has no network card: nothing needs one, and qemu's default card
+# needs an option ROM from a package the tests do not install.
 set -euo pipefail
 
 mode=$1 image=$2 initrd=$3
 shift 3
 
-args=(-M virt -cpu "${KHO_CPU:-cortex-a72}" -smp 2 -m "${KHO_MEM:-1G}"
-      -no-reboot -kernel "$image" -initrd "$initrd"
+firmware=/usr/share/qemu-efi-aarch64/QEMU_EFI.fd
+case ${KHO_BOOT:-direct} in
+direct)		machine=virt boot=() ;;
+efi-dt)		machine=virt,acpi=off boot=(-bios "$firmware") ;;
+efi-acpi)	machine=virt,acpi=on boot=(-bios "$firmware") ;;
+*)		echo "vm.sh: unknown KHO_BOOT '$KHO_BOOT'" >&2; exit 2 ;;
+esac
+
+args=(-M "$machine" -cpu "${KHO_CPU:-cortex-a72}" -smp 2 -m "${KHO_MEM:-1G}"
+      -nic none -no-reboot "${boot[@]}" -kernel "$image" -initrd "$initrd"
       -append "console=ttyAMA0 retain_initrd panic=-1 $*")
 
 case $mode in

@@ -35,7 +35,7 @@ KMAKE		:= $(MAKE) -C $(TREE) O=$(KOUT) ARCH=arm64 \
 		   CC="ccache aarch64-linux-gnu-gcc" -j$(JOBS)
 
 .PHONY: all deps source tree config kernel kexec-file initramfs demo shell kunit \
-	vmtest vmtest-debian bench hostcheck lint check series clean
+	vmtest vmtest-debian distro bench hostcheck lint check series clean
 
 all: kernel
 
@@ -91,6 +91,15 @@ vmtest-debian:
 	+@KHO_BOOTS="$${KHO_BOOTS:-direct efi-dt efi-acpi}" VMTEST_NAME=$@ \
 		$(MAKE) --no-print-directory vmtest FLAVOUR=debian \
 		SCENARIOS="$(or $(SCENARIOS),$(DEBIAN_SCENARIOS))"
+
+distro: tree kexec-file
+	@KOUT=$(BUILD)/arm64-distro $(HARNESS)/distro.sh $(DEBS)
+	@$(HARNESS)/mkinitramfs.sh $(DEBS) $(BUILD)/arm64-distro/Image \
+		$(BUILD)/tools/kexec-file $(BUILD)/initramfs-distro
+	@KHO_BOOTS="$${KHO_BOOTS:-direct efi-dt efi-acpi}" VMTEST_NAME=$@ \
+		$(HARNESS)/run-vmtest.sh $(BUILD)/arm64-distro/Image \
+		$(BUILD)/initramfs-distro/initrd.cpio $(BUILD)/results/distro \
+		$(or $(SCENARIOS),$(DEBIAN_SCENARIOS))
 
 bench: initramfs
 	@$(HARNESS)/bench.sh $(KOUT)/Image $(INITRAMFS)/initrd.cpio \

@@ -39,6 +39,7 @@
  * @fdt: the KHO DT, once the handover is accepted (a KHO boot)
  * @ranges: the memory handed over, merged: what drivers may claim
  * @nr_ranges: number of entries of @ranges
+ * @early: what early boot took, see kho_early_size()
  */
 static struct kho_in {
 	struct kho_mem dt;
@@ -48,6 +49,7 @@ static struct kho_in {
 	const void *fdt;
 	struct kho_mem *ranges;
 	size_t nr_ranges;
+	phys_addr_t early;
 } kho_in;
 
 /* Does a range of the sorted @ranges hold @r? */
@@ -226,10 +228,9 @@ static const char * __init kho_check_ram(void)
 	return NULL;
 }
 
-/* Forget a handover found in /chosen before anything was handed out. */
-static void __init kho_drop_early(const char *why)
+/* Forget a handover found in /chosen before its memory was reserved. */
+static void __init kho_drop_reserved(void)
 {
-	pr_warn("handover disabled: %s\n", why);
 	memblock_set_kho_scratch_only(false);
 	memblock_phys_free(kho_in.dt.addr, kho_in.dt.len);
 	if (kho_in.mem_cache.len)
@@ -301,7 +302,8 @@ void __init kho_check_memory(void)
 
 	why = kho_check_ram();
 	if (why) {
-		kho_drop_early(why);
+		pr_warn("handover disabled: %s\n", why);
+		kho_drop_reserved();
 		return;
 	}
 	memblock_mark_kho_scratch(kho_in.scratch.addr, kho_in.scratch.len);
@@ -341,6 +343,81 @@ static void __init kho_hold_scratch(void)
 	}
 }
 
+/*
+ * What early boot took before kho_reserve_handover(): in a KHO boot, what
+ * lies in the scratch region (this kernel, its initrd, what memblock gave
+ * out in scratch-only mode) but the DT and the mem cache, which the next
+ * handover replaces; in a normal boot every reservation, which also counts
+ * firmware's and so errs on the large side.
+ */
+static void __init kho_measure_early(void)
+{
+	const struct kho_mem *scratch = &kho_in.scratch;
+	struct memblock_region *r;
+
+	if (!kho_in.found) {
+		kho_in.early = memblock_reserved_size();
+		return;
+	}
+	for_each_reserved_mem_region(r) {
+		phys_addr_t start = max(r->base, scratch->addr);
+		phys_addr_t end = min(r->base + r->size,
+				      scratch->addr + scratch->len);
+
+		if (start < end)
+			kho_in.early += end - start;
+	}
+	kho_in.early -= kho_in.dt.len + kho_in.mem_cache.len;
+}
+
+/**
+ * kho_early_size() - how much memory this kernel's early boot took
+ *
+ * The next kernel allocates from the scratch region alone until it has
+ * reserved its handover, so the region must hold at least as much.
+ *
+ * Return: the bytes measured when kho_reserve_handover() ran.
+ */
+phys_addr_t __init kho_early_size(void)
+{
+	return kho_in.early;
+}
+
+/**
+ * kho_scratch_exhausted() - memblock found no room in the scratch region
+ * @size: the size of the allocation that failed
+ *
+ * Called by memblock when an allocation fails in scratch-only mode. The
+ * memory handed over is not reserved yet, so nothing stops the allocation
+ * from being served from it but the handover itself: drop the handover
+ * with one log line, which ends scratch-only mode, and let memblock try
+ * again, so that this kernel boots normally.
+ *
+ * Return: true if memblock may retry outside the scratch region.
+ */
+bool __init kho_scratch_exhausted(phys_addr_t size)
+{
+	const struct kho_mem *scratch = &kho_in.scratch;
+	struct memblock_region *r;
+	phys_addr_t used = 0;
+
+	if (!kho_in.found)
+		return false;
+
+	for_each_reserved_mem_region(r) {
+		phys_addr_t start = max(r->base, scratch->addr);
+		phys_addr_t end = min(r->base + r->size,
+				      scratch->addr + scratch->len);
+
+		if (start < end)
+			used += end - start;
+	}
+	pr_warn("handover disabled: the scratch region of %llu MiB is full (%llu MiB used, %llu bytes more asked for): boot the previous kernel with a larger kho_scratch= or kho_scratch=auto\n",
+		scratch->len >> 20, DIV_ROUND_UP_ULL(used, SZ_1M), (u64)size);
+	kho_drop_reserved();
+	return true;
+}
+
 /**
  * kho_reserve_handover() - reserve the memory handed over
  *
@@ -357,6 +434,7 @@ void __init kho_reserve_handover(void)
 	size_t nr;
 	int err;
 
+	kho_measure_early();
 	if (!kho_in.found)
 		return;
 	kho_in.found = false;
@@ -391,44 +469,25 @@ void __init kho_reserve_handover(void)
 		kho_in.scratch.len);
 }
 
-/* The first range kho_hold_scratch() reserved that is not released yet. */
-static bool __init kho_next_held(struct kho_mem *held)
-{
-	const struct kho_mem *scratch = &kho_in.scratch;
-	struct memblock_region *r;
-
-	for_each_reserved_mem_region(r) {
-		phys_addr_t start = max(r->base, scratch->addr);
-		phys_addr_t end = min(r->base + r->size,
-				      scratch->addr + scratch->len);
-
-		if (r->flags & MEMBLOCK_RSRV_KHO && start < end) {
-			held->addr = start;
-			held->len = end - start;
-			return true;
-		}
-	}
-	return false;
-}
-
 /**
  * kho_release_scratch() - give the scratch region back as CMA memory
  *
  * Called right after memblock_free_all(). The scratch region's free pages
  * were held reserved until then, so memblock_free_all() initialised their
  * struct pages (also with DEFERRED_STRUCT_PAGE_INIT, whose deferred pass
- * then leaves the region alone) and did not free them. Make every scratch
+ * only sees free ranges) and did not free them. Make every scratch
  * pageblock MIGRATE_CMA, which keeps unmovable allocations out of the
  * region so that it is free again for the next handover, count the region
- * as CMA memory, and free the held pages.
+ * as CMA memory, and free the held pages. Like a CMA area's, they stay
+ * reserved in memblock: the deferred pass would free them again.
  */
 void __init kho_release_scratch(void)
 {
-	unsigned long pfn, start_pfn = PHYS_PFN(kho_in.scratch.addr);
-	unsigned long end_pfn = PHYS_PFN(kho_in.scratch.addr +
-					 kho_in.scratch.len);
+	const struct kho_mem *scratch = &kho_in.scratch;
+	unsigned long pfn, start_pfn = PHYS_PFN(scratch->addr);
+	unsigned long end_pfn = PHYS_PFN(scratch->addr + scratch->len);
 	unsigned long freed = 0;
-	struct kho_mem held;
+	struct memblock_region *r;
 
 	if (!kho_in.fdt)
 		return;
@@ -439,12 +498,16 @@ void __init kho_release_scratch(void)
 	}
 	totalcma_pages += end_pfn - start_pfn;
 
-	while (kho_next_held(&held)) {
-		for (pfn = PHYS_PFN(held.addr);
-		     pfn < PHYS_PFN(held.addr + held.len); pfn++)
+	for_each_reserved_mem_region(r) {
+		phys_addr_t start = max(r->base, scratch->addr);
+		phys_addr_t end = min(r->base + r->size,
+				      scratch->addr + scratch->len);
+
+		if (!(r->flags & MEMBLOCK_RSRV_KHO) || start >= end)
+			continue;
+		for (pfn = PHYS_PFN(start); pfn < PHYS_PFN(end); pfn++)
 			free_reserved_page(pfn_to_page(pfn));
-		freed += PHYS_PFN(held.len);
-		memblock_phys_free(held.addr, held.len);
+		freed += PHYS_PFN(end - start);
 	}
 	pr_info("scratch region: %lu of %lu pages free\n", freed,
 		end_pfn - start_pfn);

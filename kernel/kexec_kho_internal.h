@@ -18,6 +18,12 @@
 #define KHO_DT_MAX_MIN		256
 /* The DT is copied into scratch for the next kernel: keep it sane. */
 #define KHO_DT_MAX_LIMIT	SZ_1G
+/*
+ * kho_scratch=auto: the next kernel, its initrd and what it allocates
+ * early may outgrow this kernel's, and the DT and mem cache come on top.
+ */
+#define KHO_SCRATCH_AUTO_FACTOR	2
+#define KHO_SCRATCH_AUTO_EXTRA	SZ_16M
 
 /**
  * struct kho_out - the outgoing side of one KHO instance
@@ -31,6 +37,8 @@
  * @dt_max: size of the buffer the DT is built in
  * @scratch_base: physical address of the scratch region
  * @scratch_size: its size; activation needs one
+ * @scratch_needed: what the next kernel takes of the scratch region early
+ *		    in boot besides the DT and the mem cache, 0 if unknown
  * @exclude_kexec: refuse changes of state (-EBUSY) while a kexec image is
  *		   loaded or executed
  * @publish: optional, makes the finished DT visible (called under @lock)
@@ -49,6 +57,7 @@ struct kho_out {
 	size_t dt_max;
 	phys_addr_t scratch_base;
 	phys_addr_t scratch_size;
+	phys_addr_t scratch_needed;
 	bool exclude_kexec;
 	int (*publish)(struct kho_out *out);
 	void (*unpublish)(struct kho_out *out);
@@ -119,6 +128,7 @@ static inline int kho_corrupt_segments(struct kho_segments *seg,
 #endif
 
 bool kho_inherited_scratch(phys_addr_t *base, phys_addr_t *size);
+phys_addr_t kho_early_size(void);
 const char *kho_in_check(const void *fdt, u64 dt_len,
 			 const struct kho_mem *cache, size_t nr,
 			 const struct kho_mem *scratch,

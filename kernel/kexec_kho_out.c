@@ -34,6 +34,7 @@ struct kho_out kho_out = {
 };
 
 static phys_addr_t kho_scratch_request __initdata;
+static bool kho_scratch_auto __initdata;
 
 /**
  * kho_fdt_errno() - translate a libfdt error into an errno
@@ -204,6 +205,28 @@ static void kho_out_abort(struct kho_out *out)
 	kho_out_release(out);
 }
 
+/*
+ * The next kernel allocates from the scratch region alone until it has
+ * reserved the handover, and it needs room there for its DT copy and mem
+ * cache too: refuse a region that cannot hold what this kernel took.
+ */
+static int kho_out_check_scratch(struct kho_out *out)
+{
+	u64 need = out->scratch_needed;
+
+	if (!need)
+		return 0;
+	need += PAGE_ALIGN(fdt_totalsize(out->fdt)) +
+		PAGE_ALIGN(out->mem_cache_nr * sizeof(*out->mem_cache));
+	if (need <= out->scratch_size)
+		return 0;
+
+	pr_err("cannot activate: the next kernel needs %llu MiB of scratch early in boot, the region has %llu MiB: boot with kho_scratch=%lluM or kho_scratch=auto\n",
+	       DIV_ROUND_UP_ULL(need, SZ_1M), (u64)out->scratch_size >> 20,
+	       DIV_ROUND_UP_ULL(need, SZ_1M));
+	return -ENOSPC;
+}
+
 static int kho_out_activate(struct kho_out *out)
 {
 	int err;
@@ -216,6 +239,11 @@ static int kho_out_activate(struct kho_out *out)
 	err = kho_out_serialize(out);
 	if (err)
 		return err;
+	err = kho_out_check_scratch(out);
+	if (err) {
+		kho_out_release(out);
+		return err;
+	}
 
 	if (out->publish) {
 		err = out->publish(out);
@@ -255,9 +283,10 @@ EXPORT_SYMBOL_IF_KUNIT(kho_out_init);
  * are called with KEXEC_KHO_ABORT and nothing stays allocated.
  *
  * Return: 0, -EINVAL for a value that is not a boolean, -ENOMEM without a
- * scratch region, -EBUSY while a kexec image is loaded or executed, or the
- * cause of a failed serialization (-ENOSPC for a full DT, the failing
- * notifier's errno otherwise).
+ * scratch region, -EBUSY while a kexec image is loaded or executed, -ENOSPC
+ * for a scratch region smaller than the next kernel needs (see
+ * kho_early_size()), or the cause of a failed serialization (-ENOSPC for a
+ * full DT, the failing notifier's errno otherwise).
  */
 int kho_out_store_active(struct kho_out *out, const char *buf)
 {
@@ -444,11 +473,16 @@ static int __init kho_scratch_setup(char *arg)
 
 	if (!arg)
 		goto malformed;
+	if (!strcmp(arg, "auto")) {
+		kho_scratch_auto = true;
+		return 0;
+	}
 	size = memparse(arg, &end);
 	if (end == arg || *end)
 		goto malformed;
 
 	kho_scratch_request = size;
+	kho_scratch_auto = false;
 	return 0;
 
 malformed:
@@ -464,18 +498,31 @@ early_param("kho_scratch", kho_scratch_setup);
  * CMA granule), so that only movable memory lives there while the system
  * runs and the region is free for the next kernel when it is loaded. After
  * a KHO boot the inherited region serves instead, so that handovers chain.
+ * kho_scratch=auto asks for KHO_SCRATCH_AUTO_FACTOR times what this
+ * kernel's early boot took (kho_early_size()) plus KHO_SCRATCH_AUTO_EXTRA.
  * Architectures call it once memblock knows all memory, after
  * kho_reserve_handover().
  */
 void __init kho_reserve_scratch(void)
 {
+	phys_addr_t early = kho_early_size();
 	struct cma *cma;
 	int err;
 
+	kho_out.scratch_needed = early;
 	if (kho_inherited_scratch(&kho_out.scratch_base, &kho_out.scratch_size)) {
-		if (kho_scratch_request)
+		if (kho_scratch_request || kho_scratch_auto)
 			pr_info("kho_scratch= ignored: the next handover reuses this one's scratch region\n");
 		return;
+	}
+	if (kho_scratch_auto) {
+		kho_scratch_request = early * KHO_SCRATCH_AUTO_FACTOR +
+				      KHO_SCRATCH_AUTO_EXTRA;
+		pr_info("kho_scratch=auto: %llu MiB, %d times the %llu MiB early boot took, plus %d MiB\n",
+			DIV_ROUND_UP_ULL(kho_scratch_request, SZ_1M),
+			KHO_SCRATCH_AUTO_FACTOR,
+			DIV_ROUND_UP_ULL(early, SZ_1M),
+			KHO_SCRATCH_AUTO_EXTRA / SZ_1M);
 	}
 	if (!kho_scratch_request)
 		return;

@@ -66,6 +66,7 @@ int kho_add_chosen(const struct kimage *image, void *fdt, int chosen);
 int kho_check_kimage(const struct kimage *image);
 void kho_scan_chosen(const void *fdt);
 void kho_check_memory(void);
+bool kho_scratch_exhausted(phys_addr_t size);
 void kho_reserve_handover(void);
 void kho_release_scratch(void);
 bool is_kho_boot(void);
@@ -125,6 +126,11 @@ static inline void kho_scan_chosen(const void *fdt)
 
 static inline void kho_check_memory(void)
 {
+}
+
+static inline bool kho_scratch_exhausted(phys_addr_t size)
+{
+	return false;
 }
 
 static inline void kho_reserve_handover(void)

@@ -3,6 +3,7 @@
 # kernel, is verified in every one; all use the same scratch region; and the
 # last one's /chosen holds exactly one (address, size) pair per property.
 # cmdline: kho_scratch=64M kho_test.enable=1
+# boots: direct efi-dt efi-acpi
 # timeout: 600
 
 stage=${kho_stage:-1}

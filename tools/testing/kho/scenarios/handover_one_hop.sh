@@ -4,6 +4,7 @@
 # /sys/kernel/kho/dt read in kernel 1, the scratch region is inherited, and
 # a claim of memory that was not handed over is refused.
 # cmdline: kho_scratch=64M kho_test.enable=1
+# boots: direct efi-dt efi-acpi
 # timeout: 300
 
 case "$kho_stage" in

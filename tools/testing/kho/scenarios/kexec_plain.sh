@@ -2,6 +2,7 @@
 # A plain kexec with KHO inactive: kexec -s -l, kexec -e, and the second
 # kernel reaches user space.
 # cmdline: kho_scratch=64M kho_test.enable=1
+# boots: direct efi-dt efi-acpi
 # timeout: 300
 
 case "$kho_stage" in

@@ -23,7 +23,9 @@ FRAGMENTS	?= base kho debug ima $(FLAVOUR)
 endif
 # What the Debian-options kernel runs, on each boot path it names.
 DEBIAN_SCENARIOS ?= handover_one_hop handover_chain handover_corrupt \
-		    handover_memtotal handover_cmdline kexec_plain kexec_cma
+		    handover_memtotal handover_cmdline handover_scratch_size \
+		    handover_large handover_kfence handover_numa kexec_plain \
+		    kexec_cma
 SOURCE_TARBALL	:= /usr/src/linux-source-6.12.tar.xz
 
 export CCACHE_DIR ?= $(HOME)/.cache/ccache-kho

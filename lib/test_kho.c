@@ -7,14 +7,17 @@
  * of kho_test.range_size bytes. In the next kernel it claims them, checks
  * every byte and prints one verdict line; then it hands the same data on
  * (kho_test.forward=1, the default), so that a chain of kexecs checks data
- * that crossed every kernel, or returns the memory.
+ * that crossed every kernel, or returns the memory. With kho_test.kfence=1
+ * the sub-page range is a kmalloc() buffer that KFENCE served instead.
  */
 
 #define pr_fmt(fmt) "kho_test: " fmt
 
 #include <linux/gfp.h>
+#include <linux/delay.h>
 #include <linux/init.h>
 #include <linux/kexec_handover.h>
+#include <linux/kfence.h>
 #include <linux/libfdt.h>
 #include <linux/mm.h>
 #include <linux/module.h>
@@ -45,6 +48,10 @@ MODULE_PARM_DESC(range_size, "bytes in each bulk range (default: 65536)");
 static unsigned int kho_test_bulk_stride;
 module_param_named(range_stride, kho_test_bulk_stride, uint, 0444);
 MODULE_PARM_DESC(range_stride, "bytes allocated for each bulk range, from its start; larger than range_size leaves gaps (default: range_size)");
+
+static bool kho_test_kfence;
+module_param_named(kfence, kho_test_kfence, bool, 0444);
+MODULE_PARM_DESC(kfence, "make the sub-page range a kmalloc() buffer from KFENCE's pool (default: no)");
 
 static bool kho_test_forward = true;
 module_param_named(forward, kho_test_forward, bool, 0444);
@@ -149,6 +156,23 @@ static struct notifier_block kho_test_nb = {
 	.notifier_call = kho_test_notify,
 };
 
+/* KFENCE serves one kmalloc() per sample interval: wait for it, 10 s at most. */
+static void *kho_test_kfence_alloc(size_t len)
+{
+	unsigned int tries;
+	void *buf;
+
+	for (tries = 0; tries < 10000; tries++) {
+		buf = kmalloc(len, GFP_KERNEL);
+		if (!buf || is_kfence_address(buf))
+			return buf;
+		kfree(buf);
+		usleep_range(1000, 2000);
+	}
+	pr_err("KFENCE served none of %u allocations\n", tries);
+	return NULL;
+}
+
 /* Free the first @nr ranges kho_test_alloc() allocated, and the list. */
 static void kho_test_free(unsigned int nr)
 {
@@ -159,6 +183,8 @@ static void kho_test_free(unsigned int nr)
 		buf = phys_to_virt(kho_test_mem[i].addr);
 		if (i >= nr_shapes)
 			free_pages_exact(buf, kho_test_bulk_stride);
+		else if (!i && kho_test_kfence)
+			kfree(buf);
 		else if (!kho_test_shapes[i].offset)
 			free_pages((unsigned long)buf, kho_test_shapes[i].order);
 	}
@@ -184,6 +210,11 @@ static int kho_test_alloc(void)
 		if (i >= nr_shapes) {
 			buf = alloc_pages_exact(kho_test_bulk_stride, GFP_KERNEL);
 			kho_test_mem[i].len = kho_test_bulk_size;
+		} else if (!i && kho_test_kfence) {
+			buf = kho_test_kfence_alloc(kho_test_shapes[i].len);
+			kho_test_mem[i].len = kho_test_shapes[i].len;
+			if (buf)
+				pr_info("range 0 is a kmalloc() buffer in KFENCE's pool\n");
 		} else {
 			/* A range at offset 0 starts a new block. */
 			if (!kho_test_shapes[i].offset || !page)

@@ -279,6 +279,26 @@ static void kho_out_no_scratch_is_enomem(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, kho_out_store_active(&ctx->out, "0"), 0);
 }
 
+static void kho_out_small_scratch_is_enospc(struct kunit *test)
+{
+	struct test_ctx *ctx = test->priv;
+
+	/* The next kernel needs all of it, and the DT comes on top. */
+	ctx->out.scratch_needed = ctx->out.scratch_size;
+	test_register(ctx, 0, TEST_WRITE_NODE);
+	test_register(ctx, 1, TEST_WRITE_NODE);
+
+	KUNIT_EXPECT_EQ(test, kho_out_store_active(&ctx->out, "1"), -ENOSPC);
+	KUNIT_EXPECT_NULL(test, ctx->out.fdt);
+	KUNIT_EXPECT_NULL(test, ctx->out.mem_cache);
+	expect_each_aborted(test, ctx, 2, 1);
+
+	/* Four pages less leave room for the DT and the mem cache. */
+	ctx->out.scratch_needed = ctx->out.scratch_size - 4 * PAGE_SIZE;
+	KUNIT_EXPECT_EQ(test, kho_out_store_active(&ctx->out, "1"), 0);
+	KUNIT_EXPECT_NOT_NULL(test, ctx->out.fdt);
+}
+
 static void kho_out_register_unregister_idle(struct kunit *test)
 {
 	struct test_ctx *ctx = test->priv;
@@ -399,6 +419,7 @@ static struct kunit_case kho_out_cases[] = {
 	KUNIT_CASE(kho_out_open_node_is_rejected),
 	KUNIT_CASE(kho_out_abort_after_success),
 	KUNIT_CASE(kho_out_no_scratch_is_enomem),
+	KUNIT_CASE(kho_out_small_scratch_is_enospc),
 	KUNIT_CASE(kho_out_register_unregister_idle),
 	KUNIT_CASE(kho_out_dt_max_busy_while_active),
 	{}

@@ -5,12 +5,16 @@
 # line its header names (# cmdline:), runs scenarios/NAME.sh as the guest's
 # init, and passes if the guest printed "VMTEST: PASS NAME" within the time
 # limit (# timeout:, default 180 s) and no kernel log shows a warning, bug,
-# lockdep or list-debug report. # mem: sets the guest's memory (default 1G).
+# lockdep or list-debug report. A "# mem:" header sets the guest's memory
+# (default 1G), "# nodes:" the NUMA nodes it is split into (default 1).
 # The serial log of a failing scenario is printed. Every scenario runs on
 # each CPU model of KHO_CPUS (default: cortex-a72, and max, which has
 # FEAT_LPA2 and so five page table levels), and on each boot path of
 # KHO_BOOTS (see vm.sh; default: direct) that its # boots: header names
-# (default: direct). VMTEST_NAME names the summary line (default: vmtest).
+# (default: direct). A scenario whose "# needs:" header names a kernel
+# option (say KFENCE) that the kernel's .config, next to IMAGE, does not
+# set is not run, and a comment line says so. VMTEST_NAME names the summary
+# line (default: vmtest).
 #
 # usage: run-vmtest.sh IMAGE INITRD RESULTDIR [NAME...]
 set -uo pipefail
@@ -30,11 +34,32 @@ fi
 cpus=(${KHO_CPUS:-cortex-a72 max})
 boots=(${KHO_BOOTS:-direct})
 
+# The kernel options a scenario needs and the kernel lacks.
+missing_options()
+{
+	local opt
+
+	for opt in $(sed -n 's/^# needs: //p' "$here/scenarios/$1.sh"); do
+		grep -qx "CONFIG_$opt=y" "$(dirname "$image")/.config" ||
+			echo "CONFIG_$opt"
+	done
+}
+
 # The runs: every scenario on every CPU, on the boot paths it names.
 runs=()
+runnable=()
+not_run=()
+for name in "${names[@]}"; do
+	missing=$(missing_options "$name")
+	if [ -z "$missing" ]; then
+		runnable+=("$name")
+	else
+		not_run+=("# $name is not run: this kernel lacks $(echo $missing)")
+	fi
+done
 for cpu in "${cpus[@]}"; do
 	for boot in "${boots[@]}"; do
-		for name in "${names[@]}"; do
+		for name in "${runnable[@]}"; do
 			wanted=$(sed -n 's/^# boots: //p' "$here/scenarios/$name.sh")
 			case " ${wanted:-direct} " in
 			*" $boot "*) runs+=("$cpu $boot $name") ;;
@@ -47,6 +72,9 @@ mkdir -p "$results"
 passed=0 failed=0 i=0
 echo "TAP version 13"
 echo "1..${#runs[@]}"
+for line in "${not_run[@]}"; do
+	echo "$line"
+done
 for run in "${runs[@]}"; do
 	read -r cpu boot name <<< "$run"
 	i=$((i + 1))
@@ -57,8 +85,9 @@ for run in "${runs[@]}"; do
 	cmdline=$(sed -n 's/^# cmdline: //p' "$script")
 	limit=$(sed -n 's/^# timeout: //p' "$script")
 	mem=$(sed -n 's/^# mem: //p' "$script")
+	nodes=$(sed -n 's/^# nodes: //p' "$script")
 	start=$(date +%s)
-	KHO_CPU=$cpu KHO_BOOT=$boot KHO_MEM=${mem:-${KHO_MEM:-1G}} \
+	KHO_CPU=$cpu KHO_BOOT=$boot KHO_MEM=${mem:-${KHO_MEM:-1G}} KHO_NODES=${nodes:-1} \
 		timeout "${limit:-180}" "$here/vm.sh" run "$image" "$initrd" \
 		"kho_scenario=$name $cmdline" > "$log" 2>&1
 	rc=$?

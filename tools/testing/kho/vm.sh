@@ -7,7 +7,8 @@
 #        vm.sh run   IMAGE INITRD [KERNEL-PARAMETER...]
 # "shell" is interactive; "run" reads nothing and writes the serial console
 # to standard output. KHO_CPU picks the CPU model (default cortex-a72),
-# KHO_MEM the memory size (default 1G), KHO_BOOT the boot path:
+# KHO_MEM the memory size (default 1G), KHO_NODES the number of NUMA nodes
+# the memory and the CPUs are split into (default 1), KHO_BOOT the boot path:
 #   direct    qemu loads the kernel and passes it its own DT (default)
 #   efi-dt    edk2 (Debian's QEMU_EFI.fd) boots the kernel's EFI stub and
 #             passes it the DT qemu made (-machine acpi=off)
@@ -27,7 +28,17 @@ efi-acpi)	machine=virt,acpi=on boot=(-bios "$firmware") ;;
 *)		echo "vm.sh: unknown KHO_BOOT '$KHO_BOOT'" >&2; exit 2 ;;
 esac
 
-args=(-M "$machine" -cpu "${KHO_CPU:-cortex-a72}" -smp 2 -m "${KHO_MEM:-1G}"
+mem=${KHO_MEM:-1G} nodes=${KHO_NODES:-1} numa=()
+if [ "$nodes" -gt 1 ]; then
+	bytes=$(numfmt --from=iec "$mem")
+	for ((n = 0; n < nodes; n++)); do
+		numa+=(-object "memory-backend-ram,id=mem$n,size=$((bytes / nodes))"
+		       -numa "node,nodeid=$n,cpus=$n,memdev=mem$n")
+	done
+fi
+
+args=(-M "$machine" -cpu "${KHO_CPU:-cortex-a72}" -smp "$((nodes > 2 ? nodes : 2))"
+      -m "$mem" "${numa[@]}"
       -nic none -no-reboot "${boot[@]}" -kernel "$image" -initrd "$initrd"
       -append "console=ttyAMA0 retain_initrd panic=-1 $*")
 

@@ -1,10 +1,10 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Build the guest initramfs: Debian's arm64 busybox, kexec-tools, dtc and
-# fdtdump with the libraries they link, our static kexec-file loader, the
-# kernel image itself (so that the guest can kexec into it), the guest init
-# and the scenario scripts.
+# Build the guest initramfs: Debian's arm64 busybox, kexec-tools, dtc,
+# fdtdump and fdtget with the libraries they link, our static kexec-file
+# loader, the kernel image itself (so that the guest can kexec into it), the
+# guest init and the scenario scripts.
 #
 # usage: mkinitramfs.sh DEBDIR IMAGE KEXEC_FILE OUTDIR
 set -euo pipefail
@@ -28,7 +28,8 @@ mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,lib/aarch64-linux-gnu,proc,sys,dev,t
 cp "$out/debroot/bin/busybox" "$root/bin/busybox"
 cp "$out/debroot/sbin/kexec" "$root/sbin/kexec"
 cp "$kexec_file" "$root/sbin/kexec-file"
-cp "$out/debroot/usr/bin/dtc" "$out/debroot/usr/bin/fdtdump" "$root/usr/bin/"
+cp "$out/debroot/usr/bin/dtc" "$out/debroot/usr/bin/fdtdump" \
+	"$out/debroot/usr/bin/fdtget" "$root/usr/bin/"
 
 # The libraries the dynamic binaries need, found by walking DT_NEEDED.
 find_lib()
@@ -40,7 +41,7 @@ find_lib()
 	echo "mkinitramfs: $1 not found in the arm64 packages" >&2
 	exit 1
 }
-queue="$root/sbin/kexec $root/usr/bin/dtc $root/usr/bin/fdtdump"
+queue="$root/sbin/kexec $root/usr/bin/dtc $root/usr/bin/fdtdump $root/usr/bin/fdtget"
 while [ -n "$queue" ]; do
 	set -- $queue
 	bin=$1

@@ -35,8 +35,8 @@ case "$kho_stage" in
 	[ -n "$code" ] || fail "no Kernel code in /proc/iomem"
 	set -- $code
 	expect_inside "kernel code" $1 $(($2 - $1 + 1)) $base $len
-	start=$(be_hex /proc/device-tree/chosen/linux,initrd-start)
-	end=$(be_hex /proc/device-tree/chosen/linux,initrd-end)
+	start=$(fdt_hex /chosen linux,initrd-start)
+	end=$(fdt_hex /chosen linux,initrd-end)
 	expect_inside "initrd" $start $((end - start)) $base $len
 	pass
 	;;

@@ -7,7 +7,6 @@
 # mem: 2G
 # nodes: 2
 # needs: NUMA
-# boots: direct efi-acpi
 # timeout: 300
 
 stage=${kho_stage:-1}

@@ -88,24 +88,32 @@ kexec_exec_fails()
 	echo "kexec -e refused: $out"
 }
 
+# fdt_hex NODE PROP: the bytes of property PROP of NODE in the DT this kernel
+# booted with, as one big-endian hexadecimal number; fails if there is none.
+# The DT is read from /sys/firmware/fdt: an ACPI boot has no
+# /proc/device-tree, but its DT still carries /chosen.
+fdt_hex()
+{
+	local bytes b hex=
+
+	bytes=$(fdtget -t bx /sys/firmware/fdt "$1" "$2" 2>/dev/null) || return 1
+	for b in $bytes; do
+		hex=$hex$(printf %02x 0x$b)
+	done
+	echo "0x$hex"
+}
+
 # chosen_range NAME: the (address, size) pair of /chosen/NAME as two hex
 # numbers, read with the root's #address-cells and #size-cells.
 chosen_range()
 {
-	local f=/proc/device-tree/chosen/$1 ac sc hex
+	local ac sc hex
 
-	[ -e "$f" ] || fail "/chosen/$1 is missing"
-	ac=$(($(be_hex /proc/device-tree/#address-cells)))
-	sc=$(($(be_hex /proc/device-tree/#size-cells)))
-	expect_eq "size of /chosen/$1" "$(stat -c %s "$f")" $(((ac + sc) * 4))
-	hex=$(be_hex "$f")
+	hex=$(fdt_hex /chosen "$1") || fail "/chosen/$1 is missing"
+	ac=$(($(fdt_hex / '#address-cells')))
+	sc=$(($(fdt_hex / '#size-cells')))
+	expect_eq "size of /chosen/$1" $(((${#hex} - 2) / 2)) $(((ac + sc) * 4))
 	echo "${hex:0:$((ac * 8 + 2))} 0x${hex:$((ac * 8 + 2))}"
-}
-
-# be_hex FILE: the bytes of FILE as one big-endian hexadecimal number.
-be_hex()
-{
-	echo "0x$(od -An -v -tx1 "$1" | tr -d ' \n')"
 }
 
 # expect_inside WHAT ADDR SIZE BASE LEN: [ADDR, ADDR+SIZE) lies in [BASE, BASE+LEN).

@@ -2,7 +2,9 @@
 # One hop with Debian's kexec-tools: kho_test's 64 MiB in 1028 ranges are
 # verified in kernel 2, /sys/firmware/kho/dt there is byte-identical to
 # /sys/kernel/kho/dt read in kernel 1, the scratch region is inherited, and
-# a claim of memory that was not handed over is refused.
+# a claim of memory that was not handed over is refused. In both kernels
+# the scratch region is CMA memory, whole pageblocks of it, and counted in
+# CmaTotal.
 # cmdline: kho_scratch=64M kho_test.enable=1
 # boots: direct efi-dt efi-acpi
 # timeout: 300
@@ -10,6 +12,7 @@
 case "$kho_stage" in
 "")
 	[ -e /sys/firmware/kho/dt ] && fail "/sys/firmware/kho/dt on a normal boot"
+	expect_scratch_cma
 	expect_write $KHO/active 1
 	hash=$(sha256sum $KHO/dt | cut -d' ' -f1)
 	kexec_load 2 "kho_expect_dt=$hash kho_expect_scratch=$(cat $KHO/scratch_phys),$(cat $KHO/scratch_len)"
@@ -27,6 +30,8 @@ case "$kho_stage" in
 	expect_mode /sys/firmware/kho/dt 400
 	expect_eq "DT hash" "$(sha256sum /sys/firmware/kho/dt | cut -d' ' -f1)" "$kho_expect_dt"
 	expect_eq scratch "$(cat $KHO/scratch_phys),$(cat $KHO/scratch_len)" "$kho_expect_scratch"
+	# Also after deferred struct page init, which frees pages as movable.
+	expect_scratch_cma
 	dtc -I dtb -O dts /sys/firmware/kho/dt > /dev/null 2>&1 || fail "dtc rejects /sys/firmware/kho/dt"
 	pass
 	;;

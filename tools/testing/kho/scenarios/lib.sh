@@ -138,6 +138,27 @@ cma_free()
 	meminfo CmaFree
 }
 
+# cma_block_kb: the size of the pageblocks whose migratetype is CMA, in kB,
+# from /proc/pagetypeinfo (whose header names the CMA column).
+cma_block_kb()
+{
+	awk '/^Pages per block:/ { per = $4 }
+	     /^Number of blocks type/ { for (i = 1; i <= NF; i++) if ($i == "CMA") col = i }
+	     col && /^Node .*, zone/ && !/type/ { n += $col }
+	     END { print n * per * 4 }' /proc/pagetypeinfo
+}
+
+# expect_scratch_cma: the scratch region is CMA memory, whole pageblocks
+# of it (besides the default area of 16 MiB), and counted as such.
+expect_scratch_cma()
+{
+	local total=$(($(meminfo CmaTotal)))
+
+	expect_eq CmaTotal $total $((16384 + $(cat $KHO/scratch_len) / 1024))
+	expect_eq "kB in CMA pageblocks" "$(cma_block_kb)" $total
+	[ "$(cma_free)" -le $total ] || fail "CmaFree $(cma_free) kB > CmaTotal $total kB"
+}
+
 # kimage_info FILE KEY: the value of KEY in /sys/kernel/debug/kexec/FILE
 # (image or crash_image).
 kimage_info()

@@ -36,6 +36,7 @@
  * @scratch: the scratch region, reused for the next handover
  * @mem_cache: where the previous kernel put the mem cache
  * @found: /chosen named a handover that passed the early checks
+ * @checked: and it lies in the memory this kernel keeps
  * @fdt: the KHO DT, once the handover is accepted (a KHO boot)
  * @ranges: the memory handed over, merged: what drivers may claim
  * @nr_ranges: number of entries of @ranges
@@ -46,6 +47,7 @@ static struct kho_in {
 	struct kho_mem scratch;
 	struct kho_mem mem_cache;
 	bool found;
+	bool checked;
 	const void *fdt;
 	struct kho_mem *ranges;
 	size_t nr_ranges;
@@ -215,6 +217,27 @@ static const char * __init kho_check_layout(void)
 	return NULL;
 }
 
+/* How many bytes of [@base, @base + @size) lie in the scratch region. */
+static phys_addr_t __init kho_in_scratch(phys_addr_t base, phys_addr_t size)
+{
+	phys_addr_t start = max(base, kho_in.scratch.addr);
+	phys_addr_t end = min(base + size,
+			      kho_in.scratch.addr + kho_in.scratch.len);
+
+	return start < end ? end - start : 0;
+}
+
+/* How many bytes of the scratch region memblock holds reserved. */
+static phys_addr_t __init kho_scratch_reserved(void)
+{
+	struct memblock_region *r;
+	phys_addr_t bytes = 0;
+
+	for_each_reserved_mem_region(r)
+		bytes += kho_in_scratch(r->base, r->size);
+	return bytes;
+}
+
 /* What needs the memory this kernel keeps, after the EFI map and mem=. */
 static const char * __init kho_check_ram(void)
 {
@@ -307,39 +330,57 @@ void __init kho_check_memory(void)
 		return;
 	}
 	memblock_mark_kho_scratch(kho_in.scratch.addr, kho_in.scratch.len);
+	kho_in.checked = true;
 }
 
 /*
  * Keep memblock's hands off the free part of the scratch region for the
  * rest of the boot, as the CMA area does in a kernel booted without a
- * handover: what memblock allocates there (the memmap, per-CPU areas,
- * KFENCE's pool) would stay pinned in the region the next handover needs.
+ * handover: what memblock allocates there (the memmap, per-CPU areas)
+ * would stay pinned in the region the next handover needs.
  * The free ranges are reserved with MEMBLOCK_RSRV_KHO, which tells them
  * from what was allocated there, and kho_release_scratch() gives them to
  * the page allocator.
  */
 static void __init kho_hold_scratch(void)
 {
-	phys_addr_t start, end, from = kho_in.scratch.addr;
+	phys_addr_t start, end, scratch_end = kho_in.scratch.addr +
+					      kho_in.scratch.len;
 	struct kho_mem range;
+	bool grown = false;
+	int err;
 	u64 i;
 
 	for (;;) {
 		range.len = 0;
 		for_each_free_mem_range(i, NUMA_NO_NODE, MEMBLOCK_KHO_SCRATCH,
 					&start, &end, NULL) {
-			start = max(start, from);
-			end = min(end, kho_in.scratch.addr + kho_in.scratch.len);
+			/* A free range may share a page with an allocation. */
+			start = PAGE_ALIGN(max(start, kho_in.scratch.addr));
+			end = PAGE_ALIGN_DOWN(min(end, scratch_end));
 			if (start < end) {
 				range.addr = start;
 				range.len = end - start;
 				break;
 			}
 		}
-		/* Reserving changes what the iterator walks: start again. */
-		if (!range.len || memblock_reserve_kho_mem(&range, 1))
-			break;
-		from = range.addr + range.len;
+		if (!range.len)
+			return;
+		/*
+		 * Reserving changes what the iterator walks: look again. When
+		 * memblock's array grows, the new array may take part of the
+		 * range (-EBUSY): look again once.
+		 */
+		err = memblock_reserve_kho_mem(&range, 1);
+		if (err == -EBUSY && !grown) {
+			grown = true;
+			continue;
+		}
+		if (err) {
+			pr_warn("cannot hold the free scratch region: %d\n", err);
+			return;
+		}
+		grown = false;
 	}
 }
 
@@ -352,22 +393,13 @@ static void __init kho_hold_scratch(void)
  */
 static void __init kho_measure_early(void)
 {
-	const struct kho_mem *scratch = &kho_in.scratch;
-	struct memblock_region *r;
-
 	if (!kho_in.found) {
 		kho_in.early = memblock_reserved_size();
 		return;
 	}
-	for_each_reserved_mem_region(r) {
-		phys_addr_t start = max(r->base, scratch->addr);
-		phys_addr_t end = min(r->base + r->size,
-				      scratch->addr + scratch->len);
-
-		if (start < end)
-			kho_in.early += end - start;
-	}
-	kho_in.early -= kho_in.dt.len + kho_in.mem_cache.len;
+	kho_in.early = kho_scratch_reserved() -
+		       kho_in_scratch(kho_in.dt.addr, kho_in.dt.len) -
+		       kho_in_scratch(kho_in.mem_cache.addr, kho_in.mem_cache.len);
 }
 
 /**
@@ -387,7 +419,8 @@ phys_addr_t __init kho_early_size(void)
  * kho_scratch_exhausted() - memblock found no room in the scratch region
  * @size: the size of the allocation that failed
  *
- * Called by memblock when an allocation fails in scratch-only mode. The
+ * Called by memblock when an allocation fails in scratch-only mode, once
+ * kho_check_memory() has accepted the handover. The
  * memory handed over is not reserved yet, so nothing stops the allocation
  * from being served from it but the handover itself: drop the handover
  * with one log line, which ends scratch-only mode, and let memblock try
@@ -397,23 +430,13 @@ phys_addr_t __init kho_early_size(void)
  */
 bool __init kho_scratch_exhausted(phys_addr_t size)
 {
-	const struct kho_mem *scratch = &kho_in.scratch;
-	struct memblock_region *r;
-	phys_addr_t used = 0;
-
-	if (!kho_in.found)
+	/* Before kho_check_memory(), an EFI boot knows no memory at all. */
+	if (!kho_in.found || !kho_in.checked)
 		return false;
 
-	for_each_reserved_mem_region(r) {
-		phys_addr_t start = max(r->base, scratch->addr);
-		phys_addr_t end = min(r->base + r->size,
-				      scratch->addr + scratch->len);
-
-		if (start < end)
-			used += end - start;
-	}
 	pr_warn("handover disabled: the scratch region of %llu MiB is full (%llu MiB used, %llu bytes more asked for): boot the previous kernel with a larger kho_scratch= or kho_scratch=auto\n",
-		scratch->len >> 20, DIV_ROUND_UP_ULL(used, SZ_1M), (u64)size);
+		kho_in.scratch.len >> 20,
+		DIV_ROUND_UP_ULL(kho_scratch_reserved(), SZ_1M), (u64)size);
 	kho_drop_reserved();
 	return true;
 }
@@ -505,9 +528,10 @@ void __init kho_release_scratch(void)
 
 		if (!(r->flags & MEMBLOCK_RSRV_KHO) || start >= end)
 			continue;
-		for (pfn = PHYS_PFN(start); pfn < PHYS_PFN(end); pfn++)
+		for (pfn = PFN_UP(start); pfn < PFN_DOWN(end); pfn++) {
 			free_reserved_page(pfn_to_page(pfn));
-		freed += PHYS_PFN(end - start);
+			freed++;
+		}
 	}
 	pr_info("scratch region: %lu of %lu pages free\n", freed,
 		end_pfn - start_pfn);

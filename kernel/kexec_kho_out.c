@@ -13,6 +13,8 @@
 #include <linux/kobject.h>
 #include <linux/ktime.h>
 #include <linux/libfdt.h>
+#include <linux/log2.h>
+#include <linux/memblock.h>
 #include <linux/mm.h>
 #include <linux/string.h>
 #include <linux/sysfs.h>
@@ -137,6 +139,43 @@ static int kho_out_dump(struct kho_out *out, void *fdt)
 	return err;
 }
 
+/*
+ * The next kernel reserves @nr mem cache entries with memblock's array of
+ * reserved regions grown to a power of two above them (and some regions of
+ * its own), while the old array is still there.
+ */
+#define KHO_RESERVED_ARRAY_BYTES(nr)					\
+	(3 * roundup_pow_of_two((nr) + 256) *				\
+	 sizeof(struct memblock_region) / 2)
+
+/*
+ * The next kernel allocates from the scratch region alone until it has
+ * reserved the handover, and it needs room there for its DT copy, its mem
+ * cache and memblock's array for the entries too: refuse a region that cannot hold what this kernel took, and
+ * drop the mem cache built for it.
+ */
+static int kho_out_check_scratch(struct kho_out *out, const void *fdt)
+{
+	u64 need = out->scratch_needed;
+
+	if (!need)
+		return 0;
+	need += PAGE_ALIGN(fdt_totalsize(fdt)) +
+		PAGE_ALIGN(out->mem_cache_nr * sizeof(*out->mem_cache)) +
+		KHO_RESERVED_ARRAY_BYTES(out->mem_cache_nr);
+	if (need <= out->scratch_size)
+		return 0;
+
+	kvfree(out->mem_cache);
+	out->mem_cache = NULL;
+	out->mem_cache_nr = 0;
+
+	pr_err("cannot activate: the next kernel needs %llu MiB of scratch early in boot, the region has %llu MiB: boot with kho_scratch=%lluM or kho_scratch=auto\n",
+	       DIV_ROUND_UP_ULL(need, SZ_1M), (u64)out->scratch_size >> 20,
+	       DIV_ROUND_UP_ULL(need, SZ_1M));
+	return -ENOSPC;
+}
+
 static int kho_out_serialize(struct kho_out *out)
 {
 	void *fdt;
@@ -168,6 +207,8 @@ static int kho_out_serialize(struct kho_out *out)
 					  &out->mem_cache_nr);
 		pr_info("mem cache of %zu entries built in %llu us\n",
 			out->mem_cache_nr, (ktime_get_ns() - start) / 1000);
+		if (!err)
+			err = kho_out_check_scratch(out, fdt);
 	}
 	if (err) {
 		blocking_notifier_call_chain(&out->chain, KEXEC_KHO_ABORT, NULL);
@@ -205,28 +246,6 @@ static void kho_out_abort(struct kho_out *out)
 	kho_out_release(out);
 }
 
-/*
- * The next kernel allocates from the scratch region alone until it has
- * reserved the handover, and it needs room there for its DT copy and mem
- * cache too: refuse a region that cannot hold what this kernel took.
- */
-static int kho_out_check_scratch(struct kho_out *out)
-{
-	u64 need = out->scratch_needed;
-
-	if (!need)
-		return 0;
-	need += PAGE_ALIGN(fdt_totalsize(out->fdt)) +
-		PAGE_ALIGN(out->mem_cache_nr * sizeof(*out->mem_cache));
-	if (need <= out->scratch_size)
-		return 0;
-
-	pr_err("cannot activate: the next kernel needs %llu MiB of scratch early in boot, the region has %llu MiB: boot with kho_scratch=%lluM or kho_scratch=auto\n",
-	       DIV_ROUND_UP_ULL(need, SZ_1M), (u64)out->scratch_size >> 20,
-	       DIV_ROUND_UP_ULL(need, SZ_1M));
-	return -ENOSPC;
-}
-
 static int kho_out_activate(struct kho_out *out)
 {
 	int err;
@@ -239,11 +258,6 @@ static int kho_out_activate(struct kho_out *out)
 	err = kho_out_serialize(out);
 	if (err)
 		return err;
-	err = kho_out_check_scratch(out);
-	if (err) {
-		kho_out_release(out);
-		return err;
-	}
 
 	if (out->publish) {
 		err = out->publish(out);

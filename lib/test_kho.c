@@ -156,12 +156,16 @@ static struct notifier_block kho_test_nb = {
 	.notifier_call = kho_test_notify,
 };
 
-/* KFENCE serves one kmalloc() per sample interval: wait for it, 10 s at most. */
+/* KFENCE serves one kmalloc() per sample interval: try 10000 times. */
 static void *kho_test_kfence_alloc(size_t len)
 {
 	unsigned int tries;
 	void *buf;
 
+	if (!IS_ENABLED(CONFIG_KFENCE)) {
+		pr_err("kho_test.kfence=1 needs CONFIG_KFENCE\n");
+		return NULL;
+	}
 	for (tries = 0; tries < 10000; tries++) {
 		buf = kmalloc(len, GFP_KERNEL);
 		if (!buf || is_kfence_address(buf))

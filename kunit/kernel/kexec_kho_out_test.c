@@ -293,8 +293,8 @@ static void kho_out_small_scratch_is_enospc(struct kunit *test)
 	KUNIT_EXPECT_NULL(test, ctx->out.mem_cache);
 	expect_each_aborted(test, ctx, 2, 1);
 
-	/* Four pages less leave room for the DT and the mem cache. */
-	ctx->out.scratch_needed = ctx->out.scratch_size - 4 * PAGE_SIZE;
+	/* 1 MiB less leaves room for the DT, the mem cache and its array. */
+	ctx->out.scratch_needed = ctx->out.scratch_size - SZ_1M;
 	KUNIT_EXPECT_EQ(test, kho_out_store_active(&ctx->out, "1"), 0);
 	KUNIT_EXPECT_NOT_NULL(test, ctx->out.fdt);
 }

@@ -1,8 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # KFENCE samples every allocation it can (kfence.sample_interval=1), and one
-# of kho_test's ranges is a kmalloc() buffer KFENCE served: the next kernel,
-# whose own KFENCE pool is allocated after the handover is reserved, gets it
-# whole, and hands it on to a third.
+# of kho_test's ranges is a kmalloc() buffer KFENCE served in a first boot:
+# the next kernel, whose own KFENCE pool is elsewhere, gets it whole, and
+# hands it on to a third.
 # cmdline: kho_scratch=64M kho_test.enable=1 kho_test.kfence=1 kfence.sample_interval=1
 # needs: KFENCE
 # timeout: 300

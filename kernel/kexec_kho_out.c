@@ -151,8 +151,8 @@ static int kho_out_dump(struct kho_out *out, void *fdt)
 /*
  * The next kernel allocates from the scratch region alone until it has
  * reserved the handover, and it needs room there for its DT copy, its mem
- * cache and memblock's array for the entries too: refuse a region that cannot hold what this kernel took, and
- * drop the mem cache built for it.
+ * cache and memblock's array for the entries too: refuse a region that
+ * cannot hold what this kernel took, and drop the mem cache built for it.
  */
 static int kho_out_check_scratch(struct kho_out *out, const void *fdt)
 {

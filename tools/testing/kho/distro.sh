@@ -6,8 +6,10 @@
 # downloaded here, never committed) with the KHO series. Only what KHO and
 # its scenarios need is added (KEXEC_FILE, KEXEC_KHO, TEST_KHO, the knob
 # that damages a handover, CMA's debugfs files, IMA's list across kexec),
-# and only what an Image-only build cannot do is dropped (module signing,
-# BTF, debug info). Debian's modules are not built: the guest needs none.
+# and only what an Image-only build on a machine without pahole cannot do is
+# dropped (BTF, and the debug info it needs). Module signing stays (the
+# lockdown LSM selects it): kbuild makes a throwaway key with openssl.
+# Debian's modules are not built: the guest needs none.
 # The Makefile then runs the Debian-options kernel's scenarios on it.
 #
 # usage: KOUT=DIR distro.sh DEBDIR
@@ -34,7 +36,7 @@ if ! cmp -s "$kout/.config.debian" "$kout/.config.base"; then
 		--enable KEXEC_FILE --enable KEXEC_KHO --enable TEST_KHO \
 		--enable CMA_DEBUGFS --enable RUNTIME_TESTING_MENU \
 		--enable KEXEC_KHO_CORRUPT_TEST --enable IMA_KEXEC \
-		--disable MODULE_SIG --disable DEBUG_INFO_BTF \
+		--disable DEBUG_INFO_BTF \
 		--disable DEBUG_INFO_DWARF_TOOLCHAIN_DEFAULT \
 		--enable DEBUG_INFO_NONE
 	kmake -s olddefconfig

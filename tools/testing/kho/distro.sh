@@ -30,7 +30,9 @@ echo "  CONFIG  $(basename "$deb"): config.arm64_none_$flavour"
 xzcat "$debdir/config/x/usr/src/linux-config-6.12/config.arm64_none_$flavour.xz" \
 	> "$kout/.config.debian"
 
-if ! cmp -s "$kout/.config.debian" "$kout/.config.base"; then
+# Configure again when Debian's configuration or this script changed.
+cat "$kout/.config.debian" "$0" > "$kout/.config.key"
+if ! cmp -s "$kout/.config.key" "$kout/.config.done"; then
 	cp "$kout/.config.debian" "$kout/.config"
 	"$TREE/scripts/config" --file "$kout/.config" \
 		--enable KEXEC_FILE --enable KEXEC_KHO --enable TEST_KHO \
@@ -45,7 +47,7 @@ if ! cmp -s "$kout/.config.debian" "$kout/.config.base"; then
 		grep -qx "CONFIG_$opt=y" "$kout/.config" ||
 			{ echo "distro: CONFIG_$opt is not set" >&2; exit 1; }
 	done
-	cp "$kout/.config.debian" "$kout/.config.base"
+	mv "$kout/.config.key" "$kout/.config.done"
 fi
 
 start=$(date +%s)

@@ -12,18 +12,8 @@
 # replaced by PARAMS.
 kexec_next()
 {
-	local c= w out
-
-	for w in $(next_cmdline "kho_stage=$1"); do
-		case "$w" in
-		mem=*|memblock=*|nokaslr|rodata=*|kfence.*) ;;
-		*) c="$c $w" ;;
-		esac
-	done
 	expect_write $KHO/active 1
-	cat /sys/firmware/initrd > /tmp/initrd || fail "no /sys/firmware/initrd"
-	out=$(kexec -s -l /boot/Image --initrd=/tmp/initrd --append="$c $2" 2>&1) ||
-		fail "kexec -s -l: $out"
+	kexec_load_without "mem=* memblock=* nokaslr rodata=* kfence.*" "$1" "$2"
 	echo "kernel $stage: kexec into $2"
 	kexec -e
 	fail "kexec -e returned in kernel $stage"

@@ -14,17 +14,7 @@
 # and rodata=.
 kexec_with()
 {
-	local c= w out
-
-	for w in $(next_cmdline "kho_stage=$1"); do
-		case "$w" in
-		kho_scratch=*|rodata=*) ;;
-		*) c="$c $w" ;;
-		esac
-	done
-	cat /sys/firmware/initrd > /tmp/initrd || fail "no /sys/firmware/initrd"
-	out=$(kexec -s -l /boot/Image --initrd=/tmp/initrd --append="$c $2" 2>&1) ||
-		fail "kexec -s -l: $out"
+	kexec_load_without "kho_scratch=* rodata=*" "$1" "$2"
 	kexec -e
 	fail "kexec -e returned"
 }

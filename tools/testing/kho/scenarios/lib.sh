@@ -70,12 +70,27 @@ expect_mode()
 # kho_stage=STAGE and PARAMS added to the next kernel's command line.
 kexec_load()
 {
-	local out
+	kexec_load_without "" "$1" "$2"
+}
 
+# kexec_load_without PATTERNS STAGE [PARAMS]: kexec_load, leaving out the
+# parameters of this kernel's command line that match one of the glob
+# PATTERNS (those that PARAMS replace).
+kexec_load_without()
+{
+	local c= w p out
+
+	set -f	# PATTERNS are for case, not for the files of the guest
+	for w in $(next_cmdline "kho_stage=$2"); do
+		for p in $1; do
+			case "$w" in $p) continue 2 ;; esac
+		done
+		c="$c $w"
+	done
+	set +f
 	cat /sys/firmware/initrd > /tmp/initrd || fail "no /sys/firmware/initrd"
 	out=$(kexec -s -l /boot/Image --initrd=/tmp/initrd \
-		--append="$(next_cmdline "kho_stage=$1" "$2")" 2>&1) ||
-		fail "kexec -s -l: $out"
+		--append="$c $3" 2>&1) || fail "kexec -s -l: $out"
 }
 
 # kexec_exec_fails MESSAGE: kexec -e must fail, and the kernel log say why.

@@ -24,7 +24,8 @@ endif
 # What the Debian-options kernel runs, on each boot path it names.
 DEBIAN_SCENARIOS ?= handover_one_hop handover_chain handover_corrupt \
 		    handover_memtotal handover_cmdline handover_scratch_size \
-		    handover_large handover_kfence handover_numa kexec_plain \
+		    handover_large handover_kfence handover_numa \
+		    handover_scratch_held kexec_plain \
 		    kexec_cma
 SOURCE_TARBALL	:= /usr/src/linux-source-6.12.tar.xz
 

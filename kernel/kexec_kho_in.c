@@ -175,8 +175,6 @@ static const char * __init kho_check_layout(void)
 	};
 	const struct kho_mem initrd = { phys_initrd_start, phys_initrd_size };
 	u64 block = PAGE_SIZE << pageblock_order;
-	const struct fdt_header *hdr;
-	u32 magic, totalsize;
 
 	if (!IS_ALIGNED(kho_in.scratch.addr | kho_in.scratch.len, block) ||
 	    !kho_in.scratch.len ||
@@ -184,7 +182,8 @@ static const char * __init kho_check_layout(void)
 		return "the scratch region is not whole pageblocks";
 	if (!kho_mem_overlaps(&text, &kho_in.scratch))
 		return "this kernel does not lie in the scratch region";
-	if (!PAGE_ALIGNED(kho_in.dt.addr) || kho_in.dt.len < sizeof(*hdr) ||
+	if (!PAGE_ALIGNED(kho_in.dt.addr) ||
+	    kho_in.dt.len < sizeof(struct fdt_header) ||
 	    kho_in.dt.len > KHO_DT_MAX_LIMIT ||
 	    kho_in.dt.addr + kho_in.dt.len < kho_in.dt.addr)
 		return "the DT segment is not page aligned";
@@ -203,7 +202,46 @@ static const char * __init kho_check_layout(void)
 	    kho_mem_overlaps(&initrd, &kho_in.mem_cache) ||
 	    kho_mem_overlaps(&kho_in.dt, &kho_in.mem_cache))
 		return "the DT or the mem cache overlaps the kernel, the initrd or each other";
+	return NULL;
+}
 
+/* The part of [@base, @base + @size) that lies in the scratch region. */
+static struct kho_mem __init kho_in_scratch(phys_addr_t base,
+					    phys_addr_t size)
+{
+	phys_addr_t start = max(base, kho_in.scratch.addr);
+	phys_addr_t end = min(base + size,
+			      kho_in.scratch.addr + kho_in.scratch.len);
+
+	return (struct kho_mem){ start, start < end ? end - start : 0 };
+}
+
+/* How many bytes of the scratch region memblock holds reserved. */
+static phys_addr_t __init kho_scratch_reserved(void)
+{
+	struct memblock_region *r;
+	phys_addr_t bytes = 0;
+
+	for_each_reserved_mem_region(r)
+		bytes += kho_in_scratch(r->base, r->size).len;
+	return bytes;
+}
+
+/* What needs the memory this kernel keeps, after the EFI map and mem=. */
+static const char * __init kho_check_ram(void)
+{
+	const struct fdt_header *hdr;
+	u32 magic, totalsize;
+
+	if (!kho_is_ram(kho_in.scratch.addr, kho_in.scratch.len))
+		return "the scratch region is not all in the memory this kernel uses (mem=?)";
+	if (!kho_is_ram(kho_in.dt.addr, kho_in.dt.len))
+		return "the DT segment is not in the memory this kernel uses";
+	if (kho_in.mem_cache.len &&
+	    !kho_is_ram(kho_in.mem_cache.addr, kho_in.mem_cache.len))
+		return "the mem cache is not in the memory this kernel uses";
+
+	/* Only now is the DT known to be RAM that may be mapped. */
 	hdr = early_memremap(kho_in.dt.addr, sizeof(*hdr));
 	if (!hdr)
 		return "the DT cannot be mapped";
@@ -214,40 +252,6 @@ static const char * __init kho_check_layout(void)
 		return "the DT has a bad header";
 	if (totalsize > kho_in.dt.len)
 		return "the DT is larger than its segment";
-	return NULL;
-}
-
-/* How many bytes of [@base, @base + @size) lie in the scratch region. */
-static phys_addr_t __init kho_in_scratch(phys_addr_t base, phys_addr_t size)
-{
-	phys_addr_t start = max(base, kho_in.scratch.addr);
-	phys_addr_t end = min(base + size,
-			      kho_in.scratch.addr + kho_in.scratch.len);
-
-	return start < end ? end - start : 0;
-}
-
-/* How many bytes of the scratch region memblock holds reserved. */
-static phys_addr_t __init kho_scratch_reserved(void)
-{
-	struct memblock_region *r;
-	phys_addr_t bytes = 0;
-
-	for_each_reserved_mem_region(r)
-		bytes += kho_in_scratch(r->base, r->size);
-	return bytes;
-}
-
-/* What needs the memory this kernel keeps, after the EFI map and mem=. */
-static const char * __init kho_check_ram(void)
-{
-	if (!kho_is_ram(kho_in.scratch.addr, kho_in.scratch.len))
-		return "the scratch region is not all in the memory this kernel uses (mem=?)";
-	if (!kho_is_ram(kho_in.dt.addr, kho_in.dt.len))
-		return "the DT segment is not in the memory this kernel uses";
-	if (kho_in.mem_cache.len &&
-	    !kho_is_ram(kho_in.mem_cache.addr, kho_in.mem_cache.len))
-		return "the mem cache is not in the memory this kernel uses";
 	return NULL;
 }
 
@@ -333,36 +337,45 @@ void __init kho_check_memory(void)
 	kho_in.checked = true;
 }
 
-/*
- * Keep memblock's hands off the free part of the scratch region for the
- * rest of the boot, as the CMA area does in a kernel booted without a
- * handover: what memblock allocates there (the memmap, per-CPU areas)
- * would stay pinned in the region the next handover needs.
- * The free ranges are reserved with MEMBLOCK_RSRV_KHO, which tells them
- * from what was allocated there, and kho_release_scratch() gives them to
- * the page allocator.
+/**
+ * kho_hold_scratch() - keep memblock out of the free part of the scratch region
+ *
+ * Called when the handover has been reserved and again right before
+ * memblock_free_all(). For the rest of the boot memblock must leave the
+ * scratch region alone, as it leaves a CMA area alone in a kernel booted
+ * without a handover: what it allocated there (the memmap, per-CPU areas)
+ * would stay pinned in the region the next handover needs. Every whole free
+ * page of the region is reserved with MEMBLOCK_RSRV_KHO, which tells it from
+ * what was allocated there, and kho_release_scratch() gives it to the page
+ * allocator. The second call catches what was freed in the region since
+ * the first (an old copy of memblock's reserved array): no page of the
+ * region may reach memblock_free_all() free, or it would be freed as
+ * movable memory, or with DEFERRED_STRUCT_PAGE_INIT not even be initialised
+ * when kho_release_scratch() runs.
  */
-static void __init kho_hold_scratch(void)
+void __init kho_hold_scratch(void)
 {
-	phys_addr_t start, end, scratch_end = kho_in.scratch.addr +
-					      kho_in.scratch.len;
+	phys_addr_t start, end;
 	struct kho_mem range;
 	bool grown = false;
 	int err;
 	u64 i;
 
+	if (!kho_in.fdt)
+		return;
+
 	for (;;) {
 		range.len = 0;
 		for_each_free_mem_range(i, NUMA_NO_NODE, MEMBLOCK_KHO_SCRATCH,
 					&start, &end, NULL) {
+			range = kho_in_scratch(start, end - start);
 			/* A free range may share a page with an allocation. */
-			start = PAGE_ALIGN(max(start, kho_in.scratch.addr));
-			end = PAGE_ALIGN_DOWN(min(end, scratch_end));
-			if (start < end) {
-				range.addr = start;
-				range.len = end - start;
+			start = PAGE_ALIGN(range.addr);
+			end = PAGE_ALIGN_DOWN(range.addr + range.len);
+			range.addr = start;
+			range.len = start < end ? end - start : 0;
+			if (range.len)
 				break;
-			}
 		}
 		if (!range.len)
 			return;
@@ -398,8 +411,9 @@ static void __init kho_measure_early(void)
 		return;
 	}
 	kho_in.early = kho_scratch_reserved() -
-		       kho_in_scratch(kho_in.dt.addr, kho_in.dt.len) -
-		       kho_in_scratch(kho_in.mem_cache.addr, kho_in.mem_cache.len);
+		       kho_in_scratch(kho_in.dt.addr, kho_in.dt.len).len -
+		       kho_in_scratch(kho_in.mem_cache.addr,
+				      kho_in.mem_cache.len).len;
 }
 
 /**
@@ -522,13 +536,12 @@ void __init kho_release_scratch(void)
 	totalcma_pages += end_pfn - start_pfn;
 
 	for_each_reserved_mem_region(r) {
-		phys_addr_t start = max(r->base, scratch->addr);
-		phys_addr_t end = min(r->base + r->size,
-				      scratch->addr + scratch->len);
+		struct kho_mem held = kho_in_scratch(r->base, r->size);
 
-		if (!(r->flags & MEMBLOCK_RSRV_KHO) || start >= end)
+		if (!(r->flags & MEMBLOCK_RSRV_KHO))
 			continue;
-		for (pfn = PFN_UP(start); pfn < PFN_DOWN(end); pfn++) {
+		for (pfn = PFN_UP(held.addr);
+		     pfn < PFN_DOWN(held.addr + held.len); pfn++) {
 			free_reserved_page(pfn_to_page(pfn));
 			freed++;
 		}

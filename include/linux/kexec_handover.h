@@ -68,6 +68,7 @@ void kho_scan_chosen(const void *fdt);
 void kho_check_memory(void);
 bool kho_scratch_exhausted(phys_addr_t size);
 void kho_reserve_handover(void);
+void kho_hold_scratch(void);
 void kho_release_scratch(void);
 bool is_kho_boot(void);
 const void *kho_get_fdt(void);
@@ -134,6 +135,10 @@ static inline bool kho_scratch_exhausted(phys_addr_t size)
 }
 
 static inline void kho_reserve_handover(void)
+{
+}
+
+static inline void kho_hold_scratch(void)
 {
 }
 

@@ -163,8 +163,44 @@ cma_block_kb()
 	     END { print n * per * 4 }' /proc/pagetypeinfo
 }
 
+# scratch_unheld_pages: how many pages of the scratch region no memblock
+# reservation covers. A CMA area is reserved whole; after a handover the
+# free pages of the region are held reserved, so that none reached the page
+# allocator as ordinary memory. A page an allocation shares with free
+# bytes counts as covered, and so does the kernel's init section (between
+# "Kernel code" and "Kernel data" in /proc/iomem), which free_initmem()
+# gives back at the end of the boot: in a KHO boot it lies in the region.
+scratch_unheld_pages()
+{
+	local page base end pos s e
+
+	page=$(($(awk '/^KernelPageSize/ { print $2; exit }' /proc/self/smaps) * 1024))
+	base=$(($(cat $KHO/scratch_phys)))
+	end=$((base + $(cat $KHO/scratch_len)))
+	{
+		sed -n 's/^ *[0-9]*: 0x\([0-9a-f]*\)\.\.0x\([0-9a-f]*\) .*/\1 \2/p' \
+			/sys/kernel/debug/memblock/reserved
+		s=$(sed -n 's/^ *[0-9a-f]*-\([0-9a-f]*\) : Kernel code$/\1/p' /proc/iomem)
+		e=$(sed -n 's/^ *\([0-9a-f]*\)-[0-9a-f]* : Kernel data$/\1/p' /proc/iomem)
+		printf '%016x %016x\n' $((0x$s + 1)) $((0x$e - 1))
+	} | sort | {
+		unheld=0 pos=$base
+		while read -r s e; do
+			s=$((0x$s / page * page))
+			e=$(((0x$e + page) / page * page))
+			[ $e -le $pos ] && continue
+			[ $s -ge $end ] && break
+			[ $s -gt $pos ] && unheld=$((unheld + (s - pos) / page))
+			pos=$e
+		done
+		[ $pos -lt $end ] && unheld=$((unheld + (end - pos) / page))
+		echo $unheld
+	}
+}
+
 # expect_scratch_cma: the scratch region is CMA memory, whole pageblocks
-# of it (besides the default area of 16 MiB), and counted as such.
+# of it (besides the default area of 16 MiB), counted as such, and wholly
+# reserved in memblock.
 expect_scratch_cma()
 {
 	local total=$(($(meminfo CmaTotal)))
@@ -172,6 +208,7 @@ expect_scratch_cma()
 	expect_eq CmaTotal $total $((16384 + $(cat $KHO/scratch_len) / 1024))
 	expect_eq "kB in CMA pageblocks" "$(cma_block_kb)" $total
 	[ "$(cma_free)" -le $total ] || fail "CmaFree $(cma_free) kB > CmaTotal $total kB"
+	expect_eq "scratch pages memblock does not hold" "$(scratch_unheld_pages)" 0
 }
 
 # kimage_info FILE KEY: the value of KEY in /sys/kernel/debug/kexec/FILE

@@ -398,16 +398,66 @@ void __init kho_hold_scratch(void)
 }
 
 /*
+ * How many bytes firmware set aside in the DT this kernel booted with:
+ * /memreserve/ entries and the reserved-memory nodes that name their place
+ * and keep it mapped. memblock reserves them, but they are not early
+ * boot's: a next kernel does not put them in its scratch region. A
+ * reserved-memory node without "reg" is an allocation and counts. Only a
+ * first boot asks: its DT is firmware's, or one that an earlier kernel
+ * copied from firmware's.
+ */
+static phys_addr_t __init kho_firmware_reserved(void)
+{
+	const int cells = dt_root_addr_cells + dt_root_size_cells;
+	const void *fdt = initial_boot_params;
+	phys_addr_t bytes = 0;
+	int i, node, parent, len;
+	const char *status;
+	const __be32 *reg;
+	u64 base, size;
+
+	if (!fdt)
+		return 0;
+	for (i = 0; i < fdt_num_mem_rsv(fdt); i++)
+		if (!fdt_get_mem_rsv(fdt, i, &base, &size))
+			bytes += size;
+
+	parent = fdt_path_offset(fdt, "/reserved-memory");
+	if (parent < 0)
+		return bytes;
+	fdt_for_each_subnode(node, fdt, parent) {
+		status = fdt_getprop(fdt, node, "status", NULL);
+		if ((status && strcmp(status, "okay") && strcmp(status, "ok")) ||
+		    fdt_getprop(fdt, node, "no-map", NULL))
+			continue;
+		reg = fdt_getprop(fdt, node, "reg", &len);
+		for (; reg && len >= cells * (int)sizeof(*reg);
+		     len -= cells * sizeof(*reg), reg += cells)
+			bytes += of_read_number(reg + dt_root_addr_cells,
+						dt_root_size_cells);
+	}
+	return bytes;
+}
+
+/*
  * What early boot took before kho_reserve_handover(): in a KHO boot, what
  * lies in the scratch region (this kernel, its initrd, what memblock gave
  * out in scratch-only mode) but the DT and the mem cache, which the next
- * handover replaces; in a normal boot every reservation, which also counts
- * firmware's and so errs on the large side.
+ * handover replaces; in a first boot every reservation but firmware's.
+ * What firmware reserved through the EFI memory map is not memory to
+ * memblock at all.
  */
 static void __init kho_measure_early(void)
 {
+	phys_addr_t reserved, firmware;
+
 	if (!kho_in.found) {
-		kho_in.early = memblock_reserved_size();
+		reserved = memblock_reserved_size();
+		firmware = kho_firmware_reserved();
+		/* Overlapping or partly absent carve-outs: keep the kernel. */
+		kho_in.early = reserved > firmware ? reserved - firmware : 0;
+		kho_in.early = max_t(phys_addr_t, kho_in.early,
+				     __pa_symbol(_end) - __pa_symbol(_text));
 		return;
 	}
 	kho_in.early = kho_scratch_reserved() -
@@ -432,25 +482,36 @@ phys_addr_t __init kho_early_size(void)
 /**
  * kho_scratch_exhausted() - memblock found no room in the scratch region
  * @size: the size of the allocation that failed
+ * @start: the lowest address the allocation may have
+ * @end: the address it must end below
  *
  * Called by memblock when an allocation fails in scratch-only mode, once
- * kho_check_memory() has accepted the handover. The
- * memory handed over is not reserved yet, so nothing stops the allocation
- * from being served from it but the handover itself: drop the handover
- * with one log line, which ends scratch-only mode, and let memblock try
- * again, so that this kernel boots normally.
+ * kho_check_memory() has accepted the handover. The memory handed over is
+ * not reserved yet, so nothing stops the allocation from being served from
+ * it but the handover itself: drop the handover with one log line, which
+ * ends scratch-only mode, and let memblock try again, so that this kernel
+ * boots normally. The line tells a full region from one that lies outside
+ * the addresses the allocation may have (a DMA pool limited to low memory,
+ * say), which no size of kho_scratch= would mend.
  *
  * Return: true if memblock may retry outside the scratch region.
  */
-bool __init kho_scratch_exhausted(phys_addr_t size)
+bool __init kho_scratch_exhausted(phys_addr_t size, phys_addr_t start,
+				  phys_addr_t end)
 {
 	/* Before kho_check_memory(), an EFI boot knows no memory at all. */
 	if (!kho_in.found || !kho_in.checked)
 		return false;
 
-	pr_warn("handover disabled: the scratch region of %llu MiB is full (%llu MiB used, %llu bytes more asked for): boot the previous kernel with a larger kho_scratch= or kho_scratch=auto\n",
-		kho_in.scratch.len >> 20,
-		DIV_ROUND_UP_ULL(kho_scratch_reserved(), SZ_1M), (u64)size);
+	if (kho_in_scratch(start, end - start).len < size)
+		pr_warn("handover disabled: an early allocation of %llu bytes must lie in [%pa-%pa), and too little of the scratch region %#llx+%#llx does\n",
+			(u64)size, &start, &end, kho_in.scratch.addr,
+			kho_in.scratch.len);
+	else
+		pr_warn("handover disabled: the scratch region of %llu MiB is full (%llu MiB used, %llu bytes more asked for): boot the previous kernel with a larger kho_scratch= or kho_scratch=auto\n",
+			kho_in.scratch.len >> 20,
+			DIV_ROUND_UP_ULL(kho_scratch_reserved(), SZ_1M),
+			(u64)size);
 	kho_drop_reserved();
 	return true;
 }
@@ -506,6 +567,19 @@ void __init kho_reserve_handover(void)
 		kho_in.scratch.len);
 }
 
+/*
+ * Does @cma hold the pageblock at *@pfn? A reserved-memory CMA pool that
+ * early boot placed in the scratch region is a CMA area of its own, which
+ * sets up and counts its pageblocks when it is activated.
+ */
+static int __init kho_cma_area_holds(struct cma *cma, void *pfn)
+{
+	phys_addr_t addr = PFN_PHYS(*(unsigned long *)pfn);
+
+	return addr >= cma_get_base(cma) &&
+	       addr - cma_get_base(cma) < cma_get_size(cma);
+}
+
 /**
  * kho_release_scratch() - give the scratch region back as CMA memory
  *
@@ -530,10 +604,12 @@ void __init kho_release_scratch(void)
 		return;
 
 	for (pfn = start_pfn; pfn < end_pfn; pfn += pageblock_nr_pages) {
+		if (cma_for_each_area(kho_cma_area_holds, &pfn))
+			continue;
 		set_pageblock_migratetype(pfn_to_page(pfn), MIGRATE_CMA);
 		page_zone(pfn_to_page(pfn))->cma_pages += pageblock_nr_pages;
+		totalcma_pages += pageblock_nr_pages;
 	}
-	totalcma_pages += end_pfn - start_pfn;
 
 	for_each_reserved_mem_region(r) {
 		struct kho_mem held = kho_in_scratch(r->base, r->size);

@@ -66,7 +66,8 @@ int kho_add_chosen(const struct kimage *image, void *fdt, int chosen);
 int kho_check_kimage(const struct kimage *image);
 void kho_scan_chosen(const void *fdt);
 void kho_check_memory(void);
-bool kho_scratch_exhausted(phys_addr_t size);
+bool kho_scratch_exhausted(phys_addr_t size, phys_addr_t start,
+			   phys_addr_t end);
 void kho_reserve_handover(void);
 void kho_hold_scratch(void);
 void kho_release_scratch(void);
@@ -129,7 +130,8 @@ static inline void kho_check_memory(void)
 {
 }
 
-static inline bool kho_scratch_exhausted(phys_addr_t size)
+static inline bool kho_scratch_exhausted(phys_addr_t size,
+					 phys_addr_t start, phys_addr_t end)
 {
 	return false;
 }

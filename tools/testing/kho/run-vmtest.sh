@@ -6,7 +6,8 @@
 # init, and passes if the guest printed "VMTEST: PASS NAME" within the time
 # limit (# timeout:, default 180 s) and no kernel log shows a warning, bug,
 # lockdep or list-debug report. A "# mem:" header sets the guest's memory
-# (default 1G), "# nodes:" the NUMA nodes it is split into (default 1).
+# (default 1G), "# nodes:" the NUMA nodes it is split into (default 1),
+# "# dt:" DT source added to the DT of a direct boot (see vm.sh).
 # The serial log of a failing scenario is printed. Every scenario runs on
 # each CPU model of KHO_CPUS (default: cortex-a72, and max, which has
 # FEAT_LPA2 and so five page table levels), and on each boot path of
@@ -87,6 +88,7 @@ for run in "${runs[@]}"; do
 	mem=$(sed -n 's/^# mem: //p' "$script")
 	nodes=$(sed -n 's/^# nodes: //p' "$script")
 	start=$(date +%s)
+	KHO_DT=$(sed -n 's/^# dt: //p' "$script") \
 	KHO_CPU=$cpu KHO_BOOT=$boot KHO_MEM=${mem:-${KHO_MEM:-1G}} KHO_NODES=${nodes:-1} \
 		timeout "${limit:-180}" "$here/vm.sh" run "$image" "$initrd" \
 		"kho_scenario=$name $cmdline" > "$log" 2>&1

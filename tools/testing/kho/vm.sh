@@ -13,6 +13,8 @@
 #   efi-dt    edk2 (Debian's QEMU_EFI.fd) boots the kernel's EFI stub and
 #             passes it the DT qemu made (-machine acpi=off)
 #   efi-acpi  the same, but the firmware gives ACPI tables and no DT
+# KHO_DT, on a direct boot, is DT source added to the DT qemu makes (say a
+# /reserved-memory node a machine's firmware would have).
 # The guest has no network card: nothing needs one, and qemu's default card
 # needs an option ROM from a package the tests do not install.
 set -euo pipefail
@@ -43,8 +45,21 @@ args=(-M "$machine" -cpu "${KHO_CPU:-cortex-a72}" -smp "$((nodes > 2 ? nodes : 2
       -append "console=ttyAMA0 retain_initrd panic=-1 $*")
 
 case $mode in
-shell)	exec qemu-system-aarch64 -nographic "${args[@]}" ;;
-run)	exec qemu-system-aarch64 -display none -monitor none -serial stdio \
-		"${args[@]}" < /dev/null ;;
+shell)	opts=(-nographic) ;;
+run)	opts=(-display none -monitor none -serial stdio) ;;
 *)	echo "usage: vm.sh shell|run IMAGE INITRD [PARAM...]" >&2; exit 2 ;;
 esac
+
+[ -z "${KHO_DT:-}" ] &&
+	exec qemu-system-aarch64 "${opts[@]}" "${args[@]}" < /dev/null
+
+if [ "${KHO_BOOT:-direct}" != direct ]; then
+	echo "vm.sh: KHO_DT needs the direct boot" >&2
+	exit 2
+fi
+dt=$(mktemp -d)
+trap 'rm -rf "$dt"' EXIT
+qemu-system-aarch64 "${args[@]}" -M "$machine,dumpdtb=$dt/virt.dtb" > /dev/null
+{ dtc -q -I dtb -O dts "$dt/virt.dtb"; echo "$KHO_DT"; } > "$dt/kho.dts"
+dtc -q -I dts -O dtb -o "$dt/kho.dtb" "$dt/kho.dts"
+qemu-system-aarch64 "${opts[@]}" "${args[@]}" -dtb "$dt/kho.dtb" < /dev/null

@@ -108,7 +108,7 @@ bench: initramfs
 	@$(HARNESS)/bench.sh $(KOUT)/Image $(INITRAMFS)/initrd.cpio \
 		$(BUILD)/results/bench
 
-hostcheck: deps
+hostcheck: tree
 	@$(MAKE) -s -C tools/testing/kho/host BUILD=$(BUILD)/host check
 
 lint: config

@@ -60,10 +60,11 @@ EXPORT_SYMBOL_GPL(kho_fdt_errno);
  *
  * On KEXEC_KHO_DUMP the callback adds its node(s) to the DT passed as data,
  * with the libfdt sequential-write API, and returns NOTIFY_OK, or an error
- * with notifier_from_errno(). On KEXEC_KHO_ABORT it forgets the dump.
- * Callbacks run in order of priority, then of registration.
+ * with notifier_from_errno(); NOTIFY_STOP fails the activation, since the
+ * callbacks after it would not serialize. On KEXEC_KHO_ABORT it forgets
+ * the dump. Callbacks run in order of priority, then of registration.
  *
- * Return: 0.
+ * Return: 0, or -EEXIST if @nb is registered already.
  */
 int register_kho_notifier(struct notifier_block *nb)
 {
@@ -116,10 +117,15 @@ static int kho_fdt_check_nesting(const void *fdt)
 static int kho_out_dump(struct kho_out *out, void *fdt)
 {
 	const char *what = "a notifier failed";
-	int err;
+	int ret, err;
 
-	err = notifier_to_errno(blocking_notifier_call_chain(&out->chain,
-							     KEXEC_KHO_DUMP, fdt));
+	ret = blocking_notifier_call_chain(&out->chain, KEXEC_KHO_DUMP, fdt);
+	err = notifier_to_errno(ret);
+	/* NOTIFY_STOP is no error, but the notifiers after it never ran. */
+	if (ret == NOTIFY_STOP) {
+		what = "a notifier returned NOTIFY_STOP, which would leave the later ones out";
+		err = -EINVAL;
+	}
 	if (!err) {
 		what = "cannot finish the DT";
 		err = fdt_end_node(fdt);
@@ -297,7 +303,8 @@ EXPORT_SYMBOL_IF_KUNIT(kho_out_init);
  * are called with KEXEC_KHO_ABORT and nothing stays allocated.
  *
  * Return: 0, -EINVAL for a value that is not a boolean, -ENOMEM without a
- * scratch region, -EBUSY while a kexec image is loaded or executed, -ENOSPC
+ * scratch region, -EBUSY while a kexec load or a kexec reboot is under way
+ * (an image that is merely loaded does not stop a change), -ENOSPC
  * for a scratch region smaller than the next kernel needs (see
  * kho_early_size()), or the cause of a failed serialization (-ENOSPC for a
  * full DT, the failing notifier's errno otherwise).

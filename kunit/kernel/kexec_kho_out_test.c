@@ -24,6 +24,7 @@ enum test_behaviour {
 	TEST_FAIL,		/* fail with -EIO before writing anything */
 	TEST_WRITE_BLOB,	/* write a node with a 1 KiB property */
 	TEST_LEAVE_OPEN,	/* begin a node and never end it */
+	TEST_STOP,		/* write a node, stop the chain */
 };
 
 struct test_notifier {
@@ -90,6 +91,9 @@ static int test_notify(struct notifier_block *nb, unsigned long event,
 	case TEST_LEAVE_OPEN:
 		return fdt_begin_node(fdt, "open") ?
 		       notifier_from_errno(-EINVAL) : NOTIFY_OK;
+	case TEST_STOP:
+		return test_write_node(tn, fdt, 0) == NOTIFY_OK ?
+		       NOTIFY_STOP : notifier_from_errno(-EINVAL);
 	}
 	return NOTIFY_DONE;
 }
@@ -241,6 +245,21 @@ static void kho_out_open_node_is_rejected(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, kho_out_store_active(&ctx->out, "1"), -EINVAL);
 	KUNIT_EXPECT_NULL(test, ctx->out.fdt);
 	expect_each_aborted(test, ctx, 2, 1);
+}
+
+static void kho_out_notify_stop_is_refused(struct kunit *test)
+{
+	struct test_ctx *ctx = test->priv;
+
+	test_register(ctx, 0, TEST_WRITE_NODE);
+	test_register(ctx, 1, TEST_STOP);
+	test_register(ctx, 2, TEST_WRITE_NODE);
+
+	/* notifier_to_errno(NOTIFY_STOP) is 0: notifier 2 would be left out. */
+	KUNIT_EXPECT_EQ(test, kho_out_store_active(&ctx->out, "1"), -EINVAL);
+	KUNIT_EXPECT_NULL(test, ctx->out.fdt);
+	KUNIT_EXPECT_EQ(test, ctx->notifiers[2].dumps, 0);
+	expect_each_aborted(test, ctx, 3, 1);
 }
 
 static void kho_out_abort_after_success(struct kunit *test)
@@ -417,6 +436,7 @@ static struct kunit_case kho_out_cases[] = {
 	KUNIT_CASE(kho_out_failing_notifier_aborts_all),
 	KUNIT_CASE(kho_out_full_dt_is_enospc),
 	KUNIT_CASE(kho_out_open_node_is_rejected),
+	KUNIT_CASE(kho_out_notify_stop_is_refused),
 	KUNIT_CASE(kho_out_abort_after_success),
 	KUNIT_CASE(kho_out_no_scratch_is_enomem),
 	KUNIT_CASE(kho_out_small_scratch_is_enospc),

@@ -3,10 +3,11 @@
 #
 # Turn the pristine tree SRC into the working tree DEST: apply patches/series
 # to pristine copies of the files it touches, lay the overlay (new files of
-# kernel/, include/, lib/, Documentation/ and the KUnit suites of kunit/) on
-# top, and copy into DEST only what changed, so that an incremental kernel
-# build recompiles only what an edit touched. Files that an earlier run put in
-# DEST and that are gone from the overlay or the series are restored.
+# kernel/, include/, lib/, Documentation/, tools/testing/memblock/ and the
+# KUnit suites of kunit/) on top, and copy into DEST only what changed, so
+# that an incremental kernel build recompiles only what an edit touched.
+# Files that an earlier run put in DEST and that are gone from the overlay
+# or the series are restored.
 #
 # usage: prepare-tree.sh REPO SRC DEST
 set -euo pipefail
@@ -14,7 +15,7 @@ set -euo pipefail
 repo=$(realpath "$1")
 src=$(realpath "$2")
 dest=$3
-overlay_dirs="kernel include lib mm drivers arch Documentation"
+overlay_dirs="kernel include lib mm drivers arch Documentation tools/testing/memblock"
 
 stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
@@ -47,7 +48,9 @@ done < "$repo/patches/series"
 
 # The overlay, and the KUnit suites at the path they have in the tree.
 for d in $overlay_dirs; do
-	[ -d "$repo/$d" ] && cp -r "$repo/$d" "$stage/"
+	[ -d "$repo/$d" ] || continue
+	mkdir -p "$stage/$(dirname "$d")"
+	cp -r "$repo/$d" "$stage/$(dirname "$d")/"
 done
 [ -d "$repo/kunit" ] && (cd "$repo/kunit" && find . -type f ! -name .kunitconfig \
 	-exec cp --parents {} "$stage/" \;)

@@ -6,7 +6,8 @@
 #    mail of the series make series writes,
 #  - scripts/kernel-doc on every new source file,
 #  - a W=1 build of the KHO objects, which must print no warning,
-#  - the files that include the KHO header, built with CONFIG_KEXEC_KHO off.
+#  - the files that include the KHO header, built with CONFIG_KEXEC_KHO off,
+#  - that Kconfig does not offer the KUnit suites as modules.
 # Prints one line per check and "lint: N passed, N failed".
 #
 # usage: lint.sh REPO   (TREE, KOUT and JOBS come from the Makefile)
@@ -35,9 +36,12 @@ sources=$(git ls-files -co --exclude-standard kernel include lib mm drivers kuni
 	tools/kexec |
 	grep -E '\.[ch]$')
 
+# checkpatch runs in the build directory: in a git checkout it leaves a
+# cache of CamelCase names behind.
 for f in $sources; do
-	"$TREE/scripts/checkpatch.pl" --strict --no-tree --quiet --show-types \
-		--ignore FILE_PATH_CHANGES -f "$f" > "$out/log" 2>&1
+	(cd "$out" && "$TREE/scripts/checkpatch.pl" --strict --no-tree --quiet \
+		--show-types --ignore FILE_PATH_CHANGES -f "$repo/$f") \
+		> "$out/log" 2>&1
 	result $? "checkpatch $f" "$out/log"
 	"$TREE/scripts/kernel-doc" -none -Wall "$f" > "$out/log" 2>&1 &&
 		! grep -q . "$out/log"
@@ -49,8 +53,9 @@ done
 for p in "$out"/series/patches/*.patch; do
 	# On standard input: checkpatch takes a file git tracks for a source.
 	# CamelCase can only come from upstream names (kernel_kexec's Unlock).
-	"$TREE/scripts/checkpatch.pl" --strict --no-tree --quiet --show-types \
-		--ignore FILE_PATH_CHANGES,GIT_COMMIT_ID,CAMELCASE - < "$p" > "$out/log" 2>&1
+	(cd "$out" && "$TREE/scripts/checkpatch.pl" --strict --no-tree --quiet \
+		--show-types --ignore FILE_PATH_CHANGES,GIT_COMMIT_ID,CAMELCASE - \
+		< "$p") > "$out/log" 2>&1
 	result $? "checkpatch $(basename "$p")" "$out/log"
 done
 
@@ -80,6 +85,23 @@ mkdir -p "$nokho"
 		drivers/of/fdt.o drivers/of/kexec.o mm/memblock.o) \
 	> "$out/log" 2>&1 && ! grep -q 'warning:' "$out/log"
 result $? "build with CONFIG_KEXEC_KHO and CONFIG_KEXEC_FILE_CMA off" "$out/log"
+
+# The KUnit suites call libfdt and KHO internals, which nothing exports to
+# modules: Kconfig must not offer them as one.
+modules=$KOUT-modules
+mkdir -p "$modules"
+{
+	cat "$repo"/configs/base.config "$repo"/configs/kho.config
+	echo "CONFIG_MODULES=y"
+	echo "CONFIG_KUNIT=m"
+	echo "CONFIG_KEXEC_KHO_KUNIT_TEST=m"
+	echo "CONFIG_KEXEC_FILE_CMA_KUNIT_TEST=m"
+} > "$modules/fragment"
+(KOUT=$modules; kmake -s KCONFIG_ALLCONFIG="$modules/fragment" allnoconfig &&
+	grep -q '^CONFIG_KEXEC_KHO=y' "$modules/.config" &&
+	! grep -E '^CONFIG_(KEXEC_KHO|KEXEC_FILE_CMA)_KUNIT_TEST=m' "$modules/.config") \
+	> "$out/log" 2>&1
+result $? "the KUnit suites cannot be modules" "$out/log"
 
 echo "lint: $passed passed, $failed failed"
 [ $failed = 0 ]

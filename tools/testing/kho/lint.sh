@@ -33,7 +33,7 @@ result()
 
 cd "$repo"
 sources=$(git ls-files -co --exclude-standard kernel include lib mm drivers kunit \
-	tools/kexec |
+	tools/kexec tools/testing/memblock |
 	grep -E '\.[ch]$')
 
 # checkpatch runs in the build directory: in a git checkout it leaves a

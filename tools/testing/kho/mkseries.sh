@@ -23,7 +23,7 @@ repo=$(realpath "$1")
 src=$(realpath "$2")
 out=$3
 author="Kexec HandOver developers <kho-devel@example.org>"
-overlay_dirs="kernel include lib mm drivers arch Documentation"
+overlay_dirs="kernel include lib mm drivers arch Documentation tools/testing/memblock"
 
 rm -rf "$out/patches"
 mkdir -p "$out/patches"

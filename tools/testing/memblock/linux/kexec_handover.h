@@ -4,14 +4,22 @@
 
 #include <linux/types.h>
 
-/*
- * The memblock simulator has no Kexec HandOver: what mm/memblock.c calls
- * of it, as a kernel built without it would.
- */
+/* What mm/memblock.c uses of Kexec HandOver, for memblock's simulator. */
+struct kho_mem {
+	__u64 addr;
+	__u64 len;
+};
+
+#ifdef CONFIG_MEMBLOCK_KHO_SCRATCH
+/* Defined by the tests of scratch-only allocation. */
+bool kho_scratch_exhausted(phys_addr_t size, phys_addr_t start,
+			   phys_addr_t end);
+#else
 static inline bool kho_scratch_exhausted(phys_addr_t size, phys_addr_t start,
 					 phys_addr_t end)
 {
 	return false;
 }
+#endif
 
 #endif

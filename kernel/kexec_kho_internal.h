@@ -39,8 +39,9 @@
  * @scratch_size: its size; activation needs one
  * @scratch_needed: what the next kernel takes of the scratch region early
  *		    in boot besides the DT and the mem cache, 0 if unknown
- * @exclude_kexec: refuse changes of state (-EBUSY) while a kexec image is
- *		   loaded or executed
+ * @exclude_kexec: publish and withdraw the DT under the kexec lock, and
+ *		   refuse a change of state (-EBUSY) while a kexec load or
+ *		   reboot holds it
  * @publish: optional, makes the finished DT visible (called under @lock)
  * @unpublish: optional, undoes @publish before the DT is freed
  *

@@ -182,7 +182,11 @@ static int kho_out_check_scratch(struct kho_out *out, const void *fdt)
 	return -ENOSPC;
 }
 
-static int kho_out_serialize(struct kho_out *out)
+/*
+ * Build the DT and the mem cache. The notifiers run here, without the
+ * kexec lock: nothing is published until kho_out_activate() takes it.
+ */
+static int kho_out_serialize(struct kho_out *out, void **fdtp)
 {
 	void *fdt;
 	u64 start;
@@ -221,8 +225,7 @@ static int kho_out_serialize(struct kho_out *out)
 		goto free;
 	}
 
-	out->generation++;
-	WRITE_ONCE(out->fdt, fdt);
+	*fdtp = fdt;
 	return 0;
 
 free:
@@ -235,25 +238,55 @@ nomem:
 	return -ENOMEM;
 }
 
-static void kho_out_release(struct kho_out *out)
+/* Tell every notifier to forget its dump, and free what activation built. */
+static void kho_out_release(struct kho_out *out, void *fdt)
 {
 	blocking_notifier_call_chain(&out->chain, KEXEC_KHO_ABORT, NULL);
 	kvfree(out->mem_cache);
 	out->mem_cache = NULL;
 	out->mem_cache_nr = 0;
-	kvfree(out->fdt);
-	WRITE_ONCE(out->fdt, NULL);
+	kvfree(fdt);
 }
 
-static void kho_out_abort(struct kho_out *out)
+/*
+ * A kexec load copies the published DT and mem cache, and a kexec reboot
+ * checks what its image carries: neither may see them change, so they are
+ * published and withdrawn under the kexec lock. No driver runs with it
+ * held: __crash_kexec() only tries the lock, and a panic in a notifier
+ * would find kdump locked out.
+ */
+static bool kho_out_lock_kexec(struct kho_out *out)
 {
+	if (!out->exclude_kexec || kexec_trylock())
+		return true;
+	pr_warn("active: a kexec load or reboot is in progress, try again\n");
+	return false;
+}
+
+static void kho_out_unlock_kexec(struct kho_out *out)
+{
+	if (out->exclude_kexec)
+		kexec_unlock();
+}
+
+static int kho_out_abort(struct kho_out *out)
+{
+	void *fdt = out->fdt;
+
+	if (!kho_out_lock_kexec(out))
+		return -EBUSY;
 	if (out->unpublish)
 		out->unpublish(out);
-	kho_out_release(out);
+	WRITE_ONCE(out->fdt, NULL);
+	kho_out_unlock_kexec(out);
+
+	kho_out_release(out, fdt);
+	return 0;
 }
 
 static int kho_out_activate(struct kho_out *out)
 {
+	void *fdt;
 	int err;
 
 	if (!out->scratch_size) {
@@ -261,17 +294,29 @@ static int kho_out_activate(struct kho_out *out)
 		return -ENOMEM;
 	}
 
-	err = kho_out_serialize(out);
+	err = kho_out_serialize(out, &fdt);
 	if (err)
 		return err;
 
+	if (!kho_out_lock_kexec(out)) {
+		err = -EBUSY;
+		goto release;
+	}
+	out->generation++;
+	WRITE_ONCE(out->fdt, fdt);
 	if (out->publish) {
 		err = out->publish(out);
 		if (err) {
 			pr_err("cannot publish the DT: %d\n", err);
-			kho_out_release(out);
+			WRITE_ONCE(out->fdt, NULL);
 		}
 	}
+	kho_out_unlock_kexec(out);
+	if (!err)
+		return 0;
+
+release:
+	kho_out_release(out, fdt);
 	return err;
 }
 
@@ -320,26 +365,8 @@ int kho_out_store_active(struct kho_out *out, const char *buf)
 	}
 
 	mutex_lock(&out->lock);
-	if (active == !!out->fdt)
-		goto unlock;
-
-	/*
-	 * A kexec image being loaded copies the DT and the mem cache, and
-	 * one being executed checks what it carries: neither may see the
-	 * state change under it.
-	 */
-	if (out->exclude_kexec && !kexec_trylock()) {
-		pr_warn("active: a kexec load or reboot is in progress, try again\n");
-		err = -EBUSY;
-		goto unlock;
-	}
-	if (active)
-		err = kho_out_activate(out);
-	else
-		kho_out_abort(out);
-	if (out->exclude_kexec)
-		kexec_unlock();
-unlock:
+	if (active != !!out->fdt)
+		err = active ? kho_out_activate(out) : kho_out_abort(out);
 	mutex_unlock(&out->lock);
 
 	return err;

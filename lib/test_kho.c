@@ -53,6 +53,10 @@ static bool kho_test_kfence;
 module_param_named(kfence, kho_test_kfence, bool, 0444);
 MODULE_PARM_DESC(kfence, "make the sub-page range a kmalloc() buffer from KFENCE's pool (default: no)");
 
+static bool kho_test_panic;
+module_param_named(panic, kho_test_panic, bool, 0444);
+MODULE_PARM_DESC(panic, "panic while serializing, to test kdump during activation (default: no)");
+
 static bool kho_test_forward = true;
 module_param_named(forward, kho_test_forward, bool, 0444);
 MODULE_PARM_DESC(forward, "hand restored data on to the next kernel (default: yes)");
@@ -138,6 +142,8 @@ static int kho_test_notify(struct notifier_block *nb, unsigned long event,
 
 	switch (event) {
 	case KEXEC_KHO_DUMP:
+		if (kho_test_panic)
+			panic("kho_test: panic during activation, as asked\n");
 		err = kho_test_serialize(fdt);
 		if (err) {
 			pr_err("cannot serialize: %d\n", err);

@@ -35,12 +35,6 @@ expect_crash_image_in()
 	EOT
 }
 
-# The capture kernel gets neither the reservations nor the stage of this one.
-capture_cmdline()
-{
-	next_cmdline "$@" | sed -e 's/ *crashkernel=[^ ]*//g' -e 's/ *cma=[^ ]*//g'
-}
-
 case "$kho_stage" in
 "")
 	cat /sys/firmware/initrd > /tmp/initrd

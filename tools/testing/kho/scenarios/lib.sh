@@ -66,6 +66,13 @@ expect_mode()
 	expect_eq "mode of $1" "$(stat -c %a "$1")" "$2"
 }
 
+# capture_cmdline [PARAMS]: the command line of a capture kernel, which gets
+# neither the reservations nor the stage of this one.
+capture_cmdline()
+{
+	next_cmdline "$@" | sed -e 's/ *crashkernel=[^ ]*//g' -e 's/ *cma=[^ ]*//g'
+}
+
 # kexec_load STAGE [PARAMS]: load this kernel and initrd again, with
 # kho_stage=STAGE and PARAMS added to the next kernel's command line.
 kexec_load()

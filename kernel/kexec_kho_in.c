@@ -337,6 +337,31 @@ void __init kho_check_memory(void)
 	kho_in.checked = true;
 }
 
+/*
+ * memblock.reserved's array grew in the scratch region if the handover
+ * named more ranges than it held. A later growth would free that copy in
+ * the region after kho_hold_scratch() held the region's free memory, and
+ * those pages would reach the page allocator as ordinary memory: move the
+ * array out now, with room for the ranges the hold adds, so that it
+ * neither grows during the hold nor ever returns to the region.
+ */
+static void __init kho_move_reserved_array(void)
+{
+	phys_addr_t start, end;
+	unsigned long nr = 1;
+	int err;
+	u64 i;
+
+	for_each_free_mem_range(i, NUMA_NO_NODE, MEMBLOCK_KHO_SCRATCH,
+				&start, &end, NULL)
+		nr += !!kho_in_scratch(start, end - start).len;
+	err = memblock_reserved_make_room(nr, kho_in.scratch.addr,
+					  kho_in.scratch.len);
+	if (err)
+		pr_warn("cannot move memblock's reserved array out of the scratch region: %d\n",
+			err);
+}
+
 /**
  * kho_hold_scratch() - keep memblock out of the free part of the scratch region
  *
@@ -398,33 +423,38 @@ void __init kho_hold_scratch(void)
 }
 
 /*
- * How many bytes firmware set aside in the DT this kernel booted with:
- * /memreserve/ entries and the reserved-memory nodes that name their place
- * and keep it mapped. memblock reserves them, but they are not early
- * boot's: a next kernel does not put them in its scratch region. A
- * reserved-memory node without "reg" is an allocation and counts. Only a
- * first boot asks: its DT is firmware's, or one that an earlier kernel
- * copied from firmware's.
+ * How many bytes firmware set aside in the DT this kernel booted with: the
+ * reserved-memory nodes that name their place and keep it mapped. memblock
+ * reserves them, but they are not early boot's, and a next kernel does not
+ * put them in its scratch region. A node without "reg" is an allocation
+ * and counts. /memreserve/ entries are left alone: a kexec_file_load()
+ * image adds its initrd there, which the next kernel does put in scratch.
+ * The nodes are taken as 6.12's early_init_fdt_scan_reserved_mem() takes
+ * them: none if /reserved-memory's cells differ from the root's.
  */
 static phys_addr_t __init kho_firmware_reserved(void)
 {
 	const int cells = dt_root_addr_cells + dt_root_size_cells;
 	const void *fdt = initial_boot_params;
+	const __be32 *reg, *prop;
 	phys_addr_t bytes = 0;
-	int i, node, parent, len;
+	int node, parent, len;
 	const char *status;
-	const __be32 *reg;
-	u64 base, size;
 
 	if (!fdt)
 		return 0;
-	for (i = 0; i < fdt_num_mem_rsv(fdt); i++)
-		if (!fdt_get_mem_rsv(fdt, i, &base, &size))
-			bytes += size;
-
 	parent = fdt_path_offset(fdt, "/reserved-memory");
 	if (parent < 0)
-		return bytes;
+		return 0;
+	prop = fdt_getprop(fdt, parent, "#address-cells", &len);
+	if (!prop || len != sizeof(*prop) ||
+	    be32_to_cpup(prop) != dt_root_addr_cells)
+		return 0;
+	prop = fdt_getprop(fdt, parent, "#size-cells", &len);
+	if (!prop || len != sizeof(*prop) ||
+	    be32_to_cpup(prop) != dt_root_size_cells)
+		return 0;
+
 	fdt_for_each_subnode(node, fdt, parent) {
 		status = fdt_getprop(fdt, node, "status", NULL);
 		if ((status && strcmp(status, "okay") && strcmp(status, "ok")) ||
@@ -443,9 +473,9 @@ static phys_addr_t __init kho_firmware_reserved(void)
  * What early boot took before kho_reserve_handover(): in a KHO boot, what
  * lies in the scratch region (this kernel, its initrd, what memblock gave
  * out in scratch-only mode) but the DT and the mem cache, which the next
- * handover replaces; in a first boot every reservation but firmware's.
- * What firmware reserved through the EFI memory map is not memory to
- * memblock at all.
+ * handover replaces; in a first boot every reservation but firmware's
+ * reserved-memory carve-outs. What firmware reserved through the EFI
+ * memory map is not memory to memblock at all.
  */
 static void __init kho_measure_early(void)
 {
@@ -503,6 +533,9 @@ bool __init kho_scratch_exhausted(phys_addr_t size, phys_addr_t start,
 	if (!kho_in.found || !kho_in.checked)
 		return false;
 
+	/* memblock_alloc_range_nid() passes its callers' limits as they are. */
+	if (end <= MEMBLOCK_ALLOC_NOLEAKTRACE)
+		end = memblock_get_current_limit();
 	if (kho_in_scratch(start, end - start).len < size)
 		pr_warn("handover disabled: an early allocation of %llu bytes must lie in [%pa-%pa), and too little of the scratch region %#llx+%#llx does\n",
 			(u64)size, &start, &end, kho_in.scratch.addr,
@@ -561,6 +594,7 @@ void __init kho_reserve_handover(void)
 	}
 
 	kho_in.fdt = phys_to_virt(kho_in.dt.addr);
+	kho_move_reserved_array();
 	kho_hold_scratch();
 	pr_info("handover: %zu ranges reserved in %llu cycles, scratch region %#llx+%#llx\n",
 		nr, (u64)(get_cycles() - start), kho_in.scratch.addr,
@@ -589,7 +623,8 @@ static int __init kho_cma_area_holds(struct cma *cma, void *pfn)
  * only sees free ranges) and did not free them. Make every scratch
  * pageblock MIGRATE_CMA, which keeps unmovable allocations out of the
  * region so that it is free again for the next handover, count the region
- * as CMA memory, and free the held pages. Like a CMA area's, they stay
+ * as CMA memory (but for a CMA area placed there, which does both itself
+ * when it is activated), and free the held pages. Like a CMA area's, they stay
  * reserved in memblock: the deferred pass would free them again.
  */
 void __init kho_release_scratch(void)

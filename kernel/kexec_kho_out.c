@@ -122,8 +122,8 @@ static int kho_out_dump(struct kho_out *out, void *fdt)
 	ret = blocking_notifier_call_chain(&out->chain, KEXEC_KHO_DUMP, fdt);
 	err = notifier_to_errno(ret);
 	/* NOTIFY_STOP is no error, but the notifiers after it never ran. */
-	if (ret == NOTIFY_STOP) {
-		what = "a notifier returned NOTIFY_STOP, which would leave the later ones out";
+	if (!err && (ret & NOTIFY_STOP_MASK)) {
+		what = "a notifier stopped the chain, leaving the later ones out";
 		err = -EINVAL;
 	}
 	if (!err) {

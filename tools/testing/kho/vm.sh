@@ -45,13 +45,13 @@ args=(-M "$machine" -cpu "${KHO_CPU:-cortex-a72}" -smp "$((nodes > 2 ? nodes : 2
       -append "console=ttyAMA0 retain_initrd panic=-1 $*")
 
 case $mode in
-shell)	opts=(-nographic) ;;
-run)	opts=(-display none -monitor none -serial stdio) ;;
+shell)	opts=(-nographic) input=/dev/stdin ;;
+run)	opts=(-display none -monitor none -serial stdio) input=/dev/null ;;
 *)	echo "usage: vm.sh shell|run IMAGE INITRD [PARAM...]" >&2; exit 2 ;;
 esac
 
 [ -z "${KHO_DT:-}" ] &&
-	exec qemu-system-aarch64 "${opts[@]}" "${args[@]}" < /dev/null
+	exec qemu-system-aarch64 "${opts[@]}" "${args[@]}" < $input
 
 if [ "${KHO_BOOT:-direct}" != direct ]; then
 	echo "vm.sh: KHO_DT needs the direct boot" >&2
@@ -59,7 +59,8 @@ if [ "${KHO_BOOT:-direct}" != direct ]; then
 fi
 dt=$(mktemp -d)
 trap 'rm -rf "$dt"' EXIT
-qemu-system-aarch64 "${args[@]}" -M "$machine,dumpdtb=$dt/virt.dtb" > /dev/null
+qemu-system-aarch64 -display none -monitor none -serial none "${args[@]}" \
+	-M "$machine,dumpdtb=$dt/virt.dtb" > /dev/null
 { dtc -q -I dtb -O dts "$dt/virt.dtb"; echo "$KHO_DT"; } > "$dt/kho.dts"
 dtc -q -I dts -O dtb -o "$dt/kho.dtb" "$dt/kho.dts"
-qemu-system-aarch64 "${opts[@]}" "${args[@]}" -dtb "$dt/kho.dtb" < /dev/null
+qemu-system-aarch64 "${opts[@]}" "${args[@]}" -dtb "$dt/kho.dtb" < $input

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * What the Kexec HandOver series adds to memblock: the KHO_SCRATCH flag and
- * allocation from scratch memory only, and memblock_reserve_kho_mem(),
- * which merges a sorted list of handed-over ranges into memblock.reserved
- * in one pass.
+ * allocation from scratch memory only, memblock_reserve_kho_mem(), which
+ * merges a sorted list of handed-over ranges into memblock.reserved in one
+ * pass, and memblock_reserved_make_room(), which moves its array out of
+ * the scratch region.
  */
 #include "kho_api.h"
 #include <string.h>
@@ -16,11 +17,14 @@
 /* What the stub of KHO answers when memblock finds the scratch region full. */
 static bool exhausted_drops;
 static int exhausted_calls;
+static phys_addr_t exhausted_start, exhausted_end;
 
 bool kho_scratch_exhausted(phys_addr_t size, phys_addr_t start,
 			   phys_addr_t end)
 {
 	exhausted_calls++;
+	exhausted_start = start;
+	exhausted_end = end;
 	/* Dropping the handover ends scratch-only mode, as KHO does. */
 	if (exhausted_drops)
 		memblock_set_kho_scratch_only(false);
@@ -197,6 +201,59 @@ static int memblock_reserve_kho_grow_check(void)
 	return 0;
 }
 
+/*
+ * An array grown in a range to avoid moves out of it, keeping its regions;
+ * one outside the range with room enough stays where it is.
+ */
+static int memblock_reserved_make_room_check(void)
+{
+	struct memblock_region *orig = memblock.reserved.regions;
+	phys_addr_t base, array;
+	unsigned long i, cnt;
+	int err;
+
+	PREFIX_PUSH();
+
+	reset_memblock_regions();
+	memblock_set_bottom_up(false);
+	memblock_allow_resize();
+	dummy_physical_memory_init();
+	base = dummy_physical_memory_base();
+	memblock_add(base, SZ_16K);
+	memblock_add(base + SZ_64K, SZ_16K);
+
+	/* One reservation more than the static array holds: it grows, top-down. */
+	for (i = 0; i <= INIT_MEMBLOCK_RESERVED_REGIONS; i++)
+		memblock_reserve(SZ_1M + i * SZ_8K, SZ_4K);
+	array = (phys_addr_t)memblock.reserved.regions;
+	ASSERT_LE(base + SZ_64K, array);
+	ASSERT_LT(array, base + SZ_64K + SZ_16K);
+	cnt = memblock.reserved.cnt;
+
+	err = memblock_reserved_make_room(1, base + SZ_64K, SZ_16K);
+	ASSERT_EQ(err, 0);
+	array = (phys_addr_t)memblock.reserved.regions;
+	ASSERT_LE(base, array);
+	ASSERT_LT(array, base + SZ_16K);
+	ASSERT_EQ(memblock.reserved.max, INIT_MEMBLOCK_RESERVED_REGIONS * 4);
+	/* The new copy replaced the old one among the reserved regions. */
+	ASSERT_EQ(memblock.reserved.cnt, cnt);
+	ASSERT_TRUE(memblock_is_reserved(SZ_1M + INIT_MEMBLOCK_RESERVED_REGIONS *
+					 SZ_8K));
+
+	err = memblock_reserved_make_room(1, base + SZ_64K, SZ_16K);
+	ASSERT_EQ(err, 0);
+	ASSERT_EQ((phys_addr_t)memblock.reserved.regions, array);
+
+	dummy_physical_memory_cleanup();
+	memblock.reserved.regions = orig;
+	memblock.reserved.cnt = INIT_MEMBLOCK_RESERVED_REGIONS;
+
+	test_pass_pop();
+
+	return 0;
+}
+
 static int memblock_reserve_kho_checks(void)
 {
 	prefix_reset();
@@ -207,6 +264,7 @@ static int memblock_reserve_kho_checks(void)
 	memblock_reserve_kho_join_check();
 	memblock_reserve_kho_busy_check();
 	memblock_reserve_kho_grow_check();
+	memblock_reserved_make_room_check();
 
 	prefix_pop();
 
@@ -249,17 +307,27 @@ static int memblock_scratch_only_check(void)
 	addr = memblock_phys_alloc(SZ_4K, SZ_4K);
 	ASSERT_EQ(addr, 0);
 	ASSERT_EQ(exhausted_calls, 1);
+	/* The caller's limits, as given: KHO reads them. */
+	ASSERT_EQ(exhausted_start, 0);
+	ASSERT_EQ(exhausted_end, MEMBLOCK_ALLOC_ACCESSIBLE);
+
+	/* One below the region cannot be served from it either. */
+	addr = memblock_phys_alloc_range(SZ_4K, SZ_4K, base, scratch);
+	ASSERT_EQ(addr, 0);
+	ASSERT_EQ(exhausted_calls, 2);
+	ASSERT_EQ(exhausted_start, base);
+	ASSERT_EQ(exhausted_end, scratch);
 
 	exhausted_drops = true;
 	addr = memblock_phys_alloc(SZ_4K, SZ_4K);
 	ASSERT_NE(addr, 0);
 	ASSERT_TRUE(addr + SZ_4K <= scratch || addr >= scratch + SZ_8K);
-	ASSERT_EQ(exhausted_calls, 2);
+	ASSERT_EQ(exhausted_calls, 3);
 
 	/* Scratch-only mode ended with the handover: no more questions. */
 	addr = memblock_phys_alloc(SZ_4K, SZ_4K);
 	ASSERT_NE(addr, 0);
-	ASSERT_EQ(exhausted_calls, 2);
+	ASSERT_EQ(exhausted_calls, 3);
 
 	memblock_set_kho_scratch_only(false);
 	test_pass_pop();

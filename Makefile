@@ -100,6 +100,7 @@ distro: tree kexec-file
 	@$(HARNESS)/mkinitramfs.sh $(DEBS) $(BUILD)/arm64-distro/Image \
 		$(BUILD)/tools/kexec-file $(BUILD)/initramfs-distro
 	@KHO_BOOTS="$${KHO_BOOTS:-direct efi-dt efi-acpi}" VMTEST_NAME=$@ \
+		VMTEST_SCRATCH=$${VMTEST_SCRATCH:-192M} \
 		$(HARNESS)/run-vmtest.sh $(BUILD)/arm64-distro/Image \
 		$(BUILD)/initramfs-distro/initrd.cpio $(BUILD)/results/distro \
 		$(or $(SCENARIOS),$(DEBIAN_SCENARIOS))

@@ -15,7 +15,8 @@
 # (default: direct). A scenario whose "# needs:" header names a kernel
 # option (say KFENCE) that the kernel's .config, next to IMAGE, does not
 # set is not run, and a comment line says so. VMTEST_NAME names the summary
-# line (default: vmtest).
+# line (default: vmtest). VMTEST_SCRATCH replaces the headers' kho_scratch=64M,
+# which is too small for a kernel with Debian's whole configuration.
 #
 # usage: run-vmtest.sh IMAGE INITRD RESULTDIR [NAME...]
 set -uo pipefail
@@ -84,6 +85,8 @@ for run in "${runs[@]}"; do
 	[ "$boot" = direct ] || what="$what, $boot"
 	log=$results/$name-$cpu-$boot.log
 	cmdline=$(sed -n 's/^# cmdline: //p' "$script")
+	[ -n "${VMTEST_SCRATCH:-}" ] &&
+		cmdline=$(echo "$cmdline" | sed "s/kho_scratch=64M/kho_scratch=$VMTEST_SCRATCH/")
 	limit=$(sed -n 's/^# timeout: //p' "$script")
 	mem=$(sed -n 's/^# mem: //p' "$script")
 	nodes=$(sed -n 's/^# nodes: //p' "$script")

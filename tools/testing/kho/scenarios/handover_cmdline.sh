@@ -47,7 +47,7 @@ dropped()
 	expect_log "kho: handover: " 0
 	expect_log "kho_test: restored" 0
 	[ -e /sys/firmware/kho/dt ] && fail "kernel $stage: a dropped handover is in /sys/firmware/kho/dt"
-	expect_eq "kernel $stage: scratch_len" "$(cat $KHO/scratch_len)" 0x4000000
+	expect_eq "kernel $stage: scratch_len" "$(($(cat $KHO/scratch_len)))" "$(scratch_param_bytes)"
 }
 
 stage=${kho_stage:-1}

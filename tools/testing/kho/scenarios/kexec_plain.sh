@@ -20,7 +20,7 @@ case "$kho_stage" in
 2)
 	grep -q "kho_stage=2" /proc/cmdline || fail "not booted by kexec"
 	expect_eq active "$(cat $KHO/active)" 0
-	expect_eq scratch_len "$(cat $KHO/scratch_len)" 0x4000000
+	expect_eq scratch_len "$(($(cat $KHO/scratch_len)))" "$(scratch_param_bytes)"
 	echo "kernel 2: up"
 	pass
 	;;

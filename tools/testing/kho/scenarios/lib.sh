@@ -205,14 +205,36 @@ scratch_unheld_pages()
 	}
 }
 
+# default_cma_kb: the size of the default CMA area (cma= or the kernel's
+# CMA_SIZE_MBYTES), reserved before any other.
+default_cma_kb()
+{
+	local mib
+
+	mib=$(dmesg | sed -n 's/.*cma: Reserved \([0-9]*\) MiB at .*/\1/p' | head -1)
+	[ -n "$mib" ] || fail "no default CMA area in the kernel log"
+	echo $((mib * 1024))
+}
+
+# scratch_param_bytes: the size kho_scratch= on this kernel's command line
+# asks for, in bytes.
+scratch_param_bytes()
+{
+	local size
+
+	size=$(sed -n 's/.*kho_scratch=\([0-9]*\)M.*/\1/p' /proc/cmdline)
+	[ -n "$size" ] || fail "no kho_scratch=<N>M on the command line"
+	echo $((size << 20))
+}
+
 # expect_scratch_cma: the scratch region is CMA memory, whole pageblocks
-# of it (besides the default area of 16 MiB), counted as such, and wholly
-# reserved in memblock.
+# of it (besides the default area), counted as such, and wholly reserved
+# in memblock.
 expect_scratch_cma()
 {
 	local total=$(($(meminfo CmaTotal)))
 
-	expect_eq CmaTotal $total $((16384 + $(cat $KHO/scratch_len) / 1024))
+	expect_eq CmaTotal $total $(($(default_cma_kb) + $(cat $KHO/scratch_len) / 1024))
 	expect_eq "kB in CMA pageblocks" "$(cma_block_kb)" $total
 	[ "$(cma_free)" -le $total ] || fail "CmaFree $(cma_free) kB > CmaTotal $total kB"
 	expect_eq "scratch pages memblock does not hold" "$(scratch_unheld_pages)" 0

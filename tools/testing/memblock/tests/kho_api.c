@@ -31,6 +31,26 @@ bool kho_scratch_exhausted(phys_addr_t size, phys_addr_t start,
 	return exhausted_drops;
 }
 
+/* Empty memblock, able to grow its arrays in the dummy memory. */
+static struct memblock_region *growable_setup(void)
+{
+	struct memblock_region *orig = memblock.reserved.regions;
+
+	reset_memblock_regions();
+	memblock_set_bottom_up(false);
+	memblock_allow_resize();
+	dummy_physical_memory_init();
+	return orig;
+}
+
+/* The grown array lives in the freed dummy memory: go back to @orig. */
+static void growable_cleanup(struct memblock_region *orig)
+{
+	dummy_physical_memory_cleanup();
+	memblock.reserved.regions = orig;
+	memblock.reserved.cnt = INIT_MEMBLOCK_RESERVED_REGIONS;
+}
+
 static void assert_region(int i, phys_addr_t base, phys_addr_t size,
 			  enum memblock_flags flags)
 {
@@ -151,16 +171,14 @@ static int memblock_reserve_kho_busy_check(void)
 static int memblock_reserve_kho_grow_check(void)
 {
 	const unsigned long nr = INIT_MEMBLOCK_RESERVED_REGIONS * 3;
-	struct memblock_region *orig = memblock.reserved.regions;
+	struct memblock_region *orig;
 	struct kho_mem *mem;
 	unsigned long i, kho = 0;
 	int err;
 
 	PREFIX_PUSH();
 
-	reset_memblock_regions();
-	memblock_allow_resize();
-	dummy_physical_memory_init();
+	orig = growable_setup();
 	memblock_add(dummy_physical_memory_base(), MEM_SIZE);
 
 	/* Separate ranges, which cannot join, far below the dummy memory. */
@@ -191,10 +209,7 @@ static int memblock_reserve_kho_grow_check(void)
 	ASSERT_EQ(kho, nr);
 
 	free(mem);
-	dummy_physical_memory_cleanup();
-	/* The array now lives in freed memory: go back to the static one. */
-	memblock.reserved.regions = orig;
-	memblock.reserved.cnt = INIT_MEMBLOCK_RESERVED_REGIONS;
+	growable_cleanup(orig);
 
 	test_pass_pop();
 
@@ -207,17 +222,14 @@ static int memblock_reserve_kho_grow_check(void)
  */
 static int memblock_reserved_make_room_check(void)
 {
-	struct memblock_region *orig = memblock.reserved.regions;
+	struct memblock_region *orig;
 	phys_addr_t base, array;
 	unsigned long i, cnt;
 	int err;
 
 	PREFIX_PUSH();
 
-	reset_memblock_regions();
-	memblock_set_bottom_up(false);
-	memblock_allow_resize();
-	dummy_physical_memory_init();
+	orig = growable_setup();
 	base = dummy_physical_memory_base();
 	memblock_add(base, SZ_16K);
 	memblock_add(base + SZ_64K, SZ_16K);
@@ -245,9 +257,7 @@ static int memblock_reserved_make_room_check(void)
 	ASSERT_EQ(err, 0);
 	ASSERT_EQ((phys_addr_t)memblock.reserved.regions, array);
 
-	dummy_physical_memory_cleanup();
-	memblock.reserved.regions = orig;
-	memblock.reserved.cnt = INIT_MEMBLOCK_RESERVED_REGIONS;
+	growable_cleanup(orig);
 
 	test_pass_pop();
 

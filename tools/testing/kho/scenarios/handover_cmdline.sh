@@ -59,9 +59,9 @@ case "$stage" in
 3)	kept "nokaslr rodata=off"
 	kexec_next 4 "kfence.sample_interval=1" ;;
 4)	kept "kfence.sample_interval=1"
-	kexec_next 5 "$(mem_to 64)" ;;
+	kexec_next 5 "$(mem_to $(($(cat $KHO/scratch_len) >> 20)))" ;;
 5)	kept "$(sed -n 's/.*\(mem=[0-9]*M\).*/\1/p' /proc/cmdline)"
-	kexec_next 6 "$(mem_to 32)" ;;
+	kexec_next 6 "$(mem_to $(($(cat $KHO/scratch_len) >> 21)))" ;;
 6)	dropped "$(sed -n 's/.*\(mem=[0-9]*M\).*/\1/p' /proc/cmdline)"
 	kexec_next 7 "$(mem_to -64)" ;;
 7)	dropped "$(sed -n 's/.*\(mem=[0-9]*M\).*/\1/p' /proc/cmdline)"

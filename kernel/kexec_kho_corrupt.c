@@ -12,6 +12,7 @@
 #include <linux/init.h>
 #include <linux/kexec_handover.h>
 #include <linux/libfdt.h>
+#include <linux/memblock.h>
 #include <linux/mm.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -28,6 +29,8 @@ enum kho_corruption {
 	KHO_CORRUPT_OVERLAP,
 	KHO_CORRUPT_IN_SCRATCH,
 	KHO_CORRUPT_TRUNCATED,
+	KHO_CORRUPT_NOMAP,
+	KHO_CORRUPT_UNNAMED,
 };
 
 static const char * const kho_corruption_names[] = {
@@ -40,6 +43,8 @@ static const char * const kho_corruption_names[] = {
 	[KHO_CORRUPT_OVERLAP] = "overlap",
 	[KHO_CORRUPT_IN_SCRATCH] = "in_scratch",
 	[KHO_CORRUPT_TRUNCATED] = "truncated",
+	[KHO_CORRUPT_NOMAP] = "nomap",
+	[KHO_CORRUPT_UNNAMED] = "unnamed",
 };
 
 static enum kho_corruption kho_corruption;
@@ -75,11 +80,83 @@ static int kho_corrupt_dt(struct kho_segments *seg)
 }
 
 /* Damage a copy of the mem cache, one entry larger for an extra range. */
+/* Put @mem in its place in the sorted @c of *@nr entries, with room for it. */
+static void kho_corrupt_insert(struct kho_mem *c, size_t *nr,
+			       const struct kho_mem *mem)
+{
+	size_t i;
+
+	for (i = *nr; i && c[i - 1].addr > mem->addr; i--)
+		c[i] = c[i - 1];
+	c[i] = *mem;
+	(*nr)++;
+}
+
+/* Does @mem overlap one of the @nr entries of @c? */
+static bool kho_corrupt_overlaps(const struct kho_mem *c, size_t nr,
+				 const struct kho_mem *mem)
+{
+	size_t i;
+
+	for (i = 0; i < nr; i++)
+		if (kho_mem_overlaps(&c[i], mem))
+			return true;
+	return false;
+}
+
+/* A page of memory that is not mapped (NOMAP), for the next kernel to refuse. */
+static int kho_corrupt_find_nomap(struct kho_mem *mem)
+{
+	struct memblock_region *r;
+
+	for_each_mem_region(r) {
+		if (memblock_is_nomap(r) && r->size >= PAGE_SIZE) {
+			mem->addr = PAGE_ALIGN(r->base);
+			mem->len = PAGE_SIZE;
+			if (mem->addr + PAGE_SIZE <= r->base + r->size)
+				return 0;
+		}
+	}
+	pr_warn("corrupt: no NOMAP memory to name\n");
+	return -ENOENT;
+}
+
+#define KHO_CORRUPT_UNNAMED_PAGES	16
+
+/*
+ * Pages at the top of RAM, outside the scratch region and the mem cache,
+ * that the DT does not name: the next kernel reserves them from the cache
+ * and must free them.
+ */
+static int kho_corrupt_find_unnamed(const struct kho_mem *c, size_t nr,
+				    phys_addr_t scratch, struct kho_mem *mem)
+{
+	const struct kho_mem region = { scratch, kho_out.scratch_size };
+	phys_addr_t len = KHO_CORRUPT_UNNAMED_PAGES * PAGE_SIZE;
+	struct memblock_region *r;
+	phys_addr_t end;
+
+	for_each_mem_region(r) {
+		if (memblock_is_nomap(r))
+			continue;
+		end = ALIGN_DOWN(r->base + r->size, SZ_64K);
+		for (; end >= r->base + len; end -= SZ_64K) {
+			*mem = (struct kho_mem){ end - len, len };
+			if (!kho_mem_overlaps(mem, &region) &&
+			    !kho_corrupt_overlaps(c, nr, mem))
+				return 0;
+		}
+	}
+	pr_warn("corrupt: no free place for %u unnamed pages\n",
+		KHO_CORRUPT_UNNAMED_PAGES);
+	return -ENOENT;
+}
+
 static int kho_corrupt_mem_cache(struct kho_segments *seg, phys_addr_t scratch)
 {
 	size_t nr = seg->cache_len / sizeof(struct kho_mem);
-	struct kho_mem *c;
-	size_t i;
+	struct kho_mem *c, extra;
+	int err = 0;
 
 	if (nr < 2) {
 		pr_warn("corrupt: the mem cache has fewer than 2 entries\n");
@@ -105,16 +182,25 @@ static int kho_corrupt_mem_cache(struct kho_segments *seg, phys_addr_t scratch)
 		break;
 	case KHO_CORRUPT_IN_SCRATCH:
 		/* One page of scratch, in its place among the others. */
-		for (i = nr; i && c[i - 1].addr > scratch; i--)
-			c[i] = c[i - 1];
-		c[i].addr = scratch;
-		c[i].len = PAGE_SIZE;
-		nr++;
+		extra = (struct kho_mem){ scratch, PAGE_SIZE };
+		kho_corrupt_insert(c, &nr, &extra);
+		break;
+	case KHO_CORRUPT_NOMAP:
+		err = kho_corrupt_find_nomap(&extra);
+		if (!err)
+			kho_corrupt_insert(c, &nr, &extra);
+		break;
+	case KHO_CORRUPT_UNNAMED:
+		err = kho_corrupt_find_unnamed(c, nr, scratch, &extra);
+		if (!err)
+			kho_corrupt_insert(c, &nr, &extra);
 		break;
 	default:
 		nr--;
 		break;
 	}
+	if (err)
+		return err;
 	seg->cache = c;
 	seg->cache_len = nr * sizeof(*c);
 	return 0;

@@ -101,11 +101,12 @@ static bool kho_cache_covers_dt(const void *fdt, const struct kho_mem *cache,
  * @scratch: the scratch region
  * @is_ram: tells whether a range lies in memory this kernel knows
  *
- * The DT must have a valid header, fit in @dt_len and have a "kho-v1" root;
+ * The DT must pass kho_dt_check() within @dt_len and have a "kho-v1" root;
  * each mem cache entry must be whole pages of RAM outside scratch, sorted
  * and not overlapping the one before; and the mem cache must hold every
- * range a "mem" property of the DT names. Runs in O(n + m log n) for n
- * cache entries and m "mem" entries.
+ * range a "mem" property of the DT names. Runs in O(d + n + m log n) for a
+ * DT of d bytes, n cache entries and m "mem" entries: the DT is checked in
+ * one pass before anything is looked up in it by name.
  *
  * Return: NULL, or what is wrong, for the log.
  */
@@ -114,12 +115,12 @@ const char *kho_in_check(const void *fdt, u64 dt_len,
 			 const struct kho_mem *scratch,
 			 bool (*is_ram)(u64 addr, u64 len))
 {
+	const char *why;
 	size_t i;
 
-	if (fdt_check_header(fdt))
-		return "the DT has a bad header";
-	if (fdt_totalsize(fdt) > dt_len)
-		return "the DT is larger than its segment";
+	why = kho_dt_check(fdt, dt_len);
+	if (why)
+		return why;
 	if (fdt_node_check_compatible(fdt, 0, KHO_FDT_COMPATIBLE))
 		return "the DT root is not compatible with " KHO_FDT_COMPATIBLE;
 
@@ -133,7 +134,7 @@ const char *kho_in_check(const void *fdt, u64 dt_len,
 		if (kho_mem_overlaps(&cache[i], scratch))
 			return "a mem cache entry lies in the scratch region";
 		if (!is_ram(cache[i].addr, cache[i].len))
-			return "a mem cache entry lies outside RAM";
+			return "a mem cache entry lies outside the RAM this kernel maps";
 	}
 	if (!kho_cache_covers_dt(fdt, cache, nr))
 		return "the DT names memory the mem cache does not";
@@ -158,9 +159,15 @@ static int __init kho_read_chosen(const void *fdt, int chosen,
 	return 0;
 }
 
+/*
+ * memblock_is_region_memory() wants the range inside one region, which
+ * memblock_is_map_memory() then finds: NOMAP memory (firmware's, or a
+ * no-map reserved-memory node) is memory to memblock, but not mapped.
+ */
 static bool __init kho_is_ram(u64 addr, u64 len)
 {
-	return addr + len > addr && memblock_is_region_memory(addr, len);
+	return addr + len > addr && memblock_is_region_memory(addr, len) &&
+	       memblock_is_map_memory(addr);
 }
 
 /*
@@ -205,6 +212,91 @@ static const char * __init kho_check_layout(void)
 	return NULL;
 }
 
+/*
+ * Call @fn with each range the reserved-memory nodes of @fdt place, taken as
+ * 6.12's early_init_fdt_scan_reserved_mem() takes them: none if
+ * /reserved-memory's cells differ from the root's, and only nodes whose
+ * status is okay; no-map ones too if @nomap.
+ */
+static void __init kho_for_each_firmware_range(const void *fdt, bool nomap,
+					       void (*fn)(u64 addr, u64 len,
+							  void *arg),
+					       void *arg)
+{
+	const int cells = dt_root_addr_cells + dt_root_size_cells;
+	const __be32 *reg, *prop;
+	int node, parent, len;
+	const char *status;
+
+	if (!fdt)
+		return;
+	parent = fdt_path_offset(fdt, "/reserved-memory");
+	if (parent < 0)
+		return;
+	prop = fdt_getprop(fdt, parent, "#address-cells", &len);
+	if (!prop || len != sizeof(*prop) ||
+	    be32_to_cpup(prop) != dt_root_addr_cells)
+		return;
+	prop = fdt_getprop(fdt, parent, "#size-cells", &len);
+	if (!prop || len != sizeof(*prop) ||
+	    be32_to_cpup(prop) != dt_root_size_cells)
+		return;
+
+	fdt_for_each_subnode(node, fdt, parent) {
+		status = fdt_getprop(fdt, node, "status", NULL);
+		if ((status && strcmp(status, "okay") && strcmp(status, "ok")) ||
+		    (!nomap && fdt_getprop(fdt, node, "no-map", NULL)))
+			continue;
+		reg = fdt_getprop(fdt, node, "reg", &len);
+		for (; reg && len >= cells * (int)sizeof(*reg);
+		     len -= cells * sizeof(*reg), reg += cells)
+			fn(of_read_number(reg, dt_root_addr_cells),
+			   of_read_number(reg + dt_root_addr_cells,
+					  dt_root_size_cells), arg);
+	}
+}
+
+/* Does [@addr, @addr + @len) overlap the DT or the mem cache? */
+static void __init kho_overlap_handover(u64 addr, u64 len, void *hit)
+{
+	const struct kho_mem r = { addr, len };
+
+	if (kho_mem_overlaps(&r, &kho_in.dt) ||
+	    kho_mem_overlaps(&r, &kho_in.mem_cache))
+		*(bool *)hit = true;
+}
+
+/*
+ * The DT and the mem cache are freed when a check fails, or once read:
+ * they must not overlap what someone else reserved, or the free would
+ * release that too. Reservations made before /chosen is scanned (the boot
+ * DT's own) are in memblock already; /memreserve/ entries and
+ * reserved-memory nodes are reserved after it, from the same DT. NOMAP
+ * memory from the EFI memory map is refused by kho_check_ram().
+ */
+static const char * __init kho_check_firmware(const void *fdt)
+{
+	bool hit = false;
+	u64 addr, len;
+	int i, n;
+
+	if (memblock_is_region_reserved(kho_in.dt.addr, kho_in.dt.len) ||
+	    (kho_in.mem_cache.len &&
+	     memblock_is_region_reserved(kho_in.mem_cache.addr,
+					 kho_in.mem_cache.len)))
+		return "the DT or the mem cache overlaps memory reserved before them (the boot DT?)";
+	n = fdt_num_mem_rsv(fdt);
+	for (i = 0; i < n && !hit; i++)
+		if (!fdt_get_mem_rsv(fdt, i, &addr, &len))
+			kho_overlap_handover(addr, len, &hit);
+	if (hit)
+		return "the DT or the mem cache overlaps a /memreserve/ entry";
+	kho_for_each_firmware_range(fdt, true, kho_overlap_handover, &hit);
+	if (hit)
+		return "the DT or the mem cache overlaps a reserved-memory node";
+	return NULL;
+}
+
 /* The part of [@base, @base + @size) that lies in the scratch region. */
 static struct kho_mem __init kho_in_scratch(phys_addr_t base,
 					    phys_addr_t size)
@@ -236,10 +328,10 @@ static const char * __init kho_check_ram(void)
 	if (!kho_is_ram(kho_in.scratch.addr, kho_in.scratch.len))
 		return "the scratch region is not all in the memory this kernel uses (mem=?)";
 	if (!kho_is_ram(kho_in.dt.addr, kho_in.dt.len))
-		return "the DT segment is not in the memory this kernel uses";
+		return "the DT segment is not in the memory this kernel maps";
 	if (kho_in.mem_cache.len &&
 	    !kho_is_ram(kho_in.mem_cache.addr, kho_in.mem_cache.len))
-		return "the mem cache is not in the memory this kernel uses";
+		return "the mem cache is not in the memory this kernel maps";
 
 	/* Only now is the DT known to be RAM that may be mapped. */
 	hdr = early_memremap(kho_in.dt.addr, sizeof(*hdr));
@@ -294,7 +386,7 @@ void __init kho_scan_chosen(const void *fdt)
 	if (!found)
 		return;
 	if (found == 3 && !err[0] && !err[1] && !err[2])
-		why = kho_check_layout();
+		why = kho_check_layout() ?: kho_check_firmware(fdt);
 	if (why) {
 		pr_warn("handover disabled: %s\n", why);
 		return;
@@ -422,6 +514,12 @@ void __init kho_hold_scratch(void)
 	}
 }
 
+/* Add a firmware carve-out to the bytes counted in @bytes. */
+static void __init kho_count_bytes(u64 addr, u64 len, void *bytes)
+{
+	*(phys_addr_t *)bytes += len;
+}
+
 /*
  * How many bytes firmware set aside in the DT this kernel booted with: the
  * reserved-memory nodes that name their place and keep it mapped. memblock
@@ -429,43 +527,13 @@ void __init kho_hold_scratch(void)
  * put them in its scratch region. A node without "reg" is an allocation
  * and counts. /memreserve/ entries are left alone: a kexec_file_load()
  * image adds its initrd there, which the next kernel does put in scratch.
- * The nodes are taken as 6.12's early_init_fdt_scan_reserved_mem() takes
- * them: none if /reserved-memory's cells differ from the root's.
  */
 static phys_addr_t __init kho_firmware_reserved(void)
 {
-	const int cells = dt_root_addr_cells + dt_root_size_cells;
-	const void *fdt = initial_boot_params;
-	const __be32 *reg, *prop;
 	phys_addr_t bytes = 0;
-	int node, parent, len;
-	const char *status;
 
-	if (!fdt)
-		return 0;
-	parent = fdt_path_offset(fdt, "/reserved-memory");
-	if (parent < 0)
-		return 0;
-	prop = fdt_getprop(fdt, parent, "#address-cells", &len);
-	if (!prop || len != sizeof(*prop) ||
-	    be32_to_cpup(prop) != dt_root_addr_cells)
-		return 0;
-	prop = fdt_getprop(fdt, parent, "#size-cells", &len);
-	if (!prop || len != sizeof(*prop) ||
-	    be32_to_cpup(prop) != dt_root_size_cells)
-		return 0;
-
-	fdt_for_each_subnode(node, fdt, parent) {
-		status = fdt_getprop(fdt, node, "status", NULL);
-		if ((status && strcmp(status, "okay") && strcmp(status, "ok")) ||
-		    fdt_getprop(fdt, node, "no-map", NULL))
-			continue;
-		reg = fdt_getprop(fdt, node, "reg", &len);
-		for (; reg && len >= cells * (int)sizeof(*reg);
-		     len -= cells * sizeof(*reg), reg += cells)
-			bytes += of_read_number(reg + dt_root_addr_cells,
-						dt_root_size_cells);
-	}
+	kho_for_each_firmware_range(initial_boot_params, false,
+				    kho_count_bytes, &bytes);
 	return bytes;
 }
 
@@ -759,29 +827,77 @@ void kho_return_mem(const struct kho_mem *mem)
 }
 EXPORT_SYMBOL_GPL(kho_return_mem);
 
-/* One reference per "mem" entry naming a page, instead of memblock's one. */
-static void __init kho_count_users(void)
-{
-	struct kho_mem_iter it = {};
-	struct kho_mem pages;
-	unsigned long pfn;
-	size_t i;
-	int j;
+/* Pages the mem cache reserved that no "mem" entry names, freed. */
+static unsigned long kho_unnamed_pages __initdata;
 
-	/* The DT passed kho_in_check(): no entry wraps. */
-	while (kho_mem_iter_next(kho_in.fdt, &it)) {
-		for (j = 0; j < it.len / sizeof(pages); j++) {
-			kho_mem_iter_pages(&it, j, &pages);
-			for (pfn = PHYS_PFN(pages.addr);
-			     pfn < PHYS_PFN(pages.addr + pages.len); pfn++)
-				page_ref_inc(pfn_to_page(pfn));
+/*
+ * Each page starts with one reference per "mem" entry that names it,
+ * instead of memblock's one; a page no entry names is freed.
+ */
+static void __init kho_set_users(const struct kho_mem *run,
+				 unsigned long users, void *arg)
+{
+	unsigned long pfn;
+
+	for (pfn = PHYS_PFN(run->addr); pfn < PHYS_PFN(run->addr + run->len);
+	     pfn++) {
+		if (users) {
+			set_page_count(pfn_to_page(pfn), users);
+		} else {
+			free_reserved_page(pfn_to_page(pfn));
+			kho_unnamed_pages++;
 		}
 	}
-	for (i = 0; i < kho_in.nr_ranges; i++)
-		for (pfn = PHYS_PFN(kho_in.ranges[i].addr);
-		     pfn < PHYS_PFN(kho_in.ranges[i].addr + kho_in.ranges[i].len);
-		     pfn++)
-			page_ref_dec(pfn_to_page(pfn));
+}
+
+/*
+ * What memblock_reserve_kho_mem() reserved from the mem cache: its regions
+ * outside the scratch region (kho_hold_scratch() reserves inside it).
+ */
+static int __init kho_cache_reserved(struct kho_mem **rangesp, size_t *nrp)
+{
+	struct memblock_region *r;
+	struct kho_mem *ranges;
+	size_t nr = 0;
+
+	for_each_reserved_mem_region(r)
+		nr += r->flags & MEMBLOCK_RSRV_KHO &&
+		      !kho_in_scratch(r->base, r->size).len;
+	ranges = kvmalloc_array(nr ?: 1, sizeof(*ranges), GFP_KERNEL);
+	if (!ranges)
+		return -ENOMEM;
+	nr = 0;
+	for_each_reserved_mem_region(r)
+		if (r->flags & MEMBLOCK_RSRV_KHO &&
+		    !kho_in_scratch(r->base, r->size).len)
+			ranges[nr++] = (struct kho_mem){ r->base, r->size };
+	*rangesp = ranges;
+	*nrp = nr;
+	return 0;
+}
+
+/*
+ * Count the users of every page the mem cache reserved, and free those no
+ * "mem" entry names: a mem cache may list more than the DT (a 64K-page
+ * kernel's whole blocks before a 4K-page one, or a damaged cache), and
+ * what the DT does not name belongs to no one.
+ */
+static int __init kho_count_users(void)
+{
+	struct kho_mem *reserved;
+	size_t nr;
+	int err;
+
+	err = kho_cache_reserved(&reserved, &nr);
+	if (err)
+		return err;
+	err = kho_mem_count_users(kho_in.fdt, reserved, nr, kho_set_users,
+				  NULL);
+	kvfree(reserved);
+	if (kho_unnamed_pages)
+		pr_info("%lu pages the mem cache listed and the DT does not name were freed\n",
+			kho_unnamed_pages);
+	return err;
 }
 
 static ssize_t kho_in_dt_read(struct file *file, struct kobject *kobj,
@@ -811,7 +927,16 @@ static int __init kho_in_init(void)
 		pr_err("cannot index the memory handed over: %d\n", err);
 		return err;
 	}
-	kho_count_users();
+	err = kho_count_users();
+	if (err) {
+		/* Nothing was counted: the memory stays reserved, unclaimed. */
+		pr_err("cannot count the users of the memory handed over: %d\n",
+		       err);
+		kvfree(kho_in.ranges);
+		kho_in.ranges = NULL;
+		kho_in.nr_ranges = 0;
+		return err;
+	}
 
 	kobj = kobject_create_and_add("kho", firmware_kobj);
 	if (!kobj)

@@ -100,6 +100,16 @@ static inline bool kho_mem_overlaps(const struct kho_mem *a,
 	return a->addr < b->addr + b->len && a->addr + a->len > b->addr;
 }
 
+/* The Devicetree specification's longest property name. */
+#define KHO_DT_PROP_NAME_MAX	31
+
+const char *kho_dt_check(const void *fdt, size_t len);
+int kho_dt_check_unique(const void *fdt);
+int kho_mem_count_users(const void *fdt, const struct kho_mem *ranges,
+			size_t nr,
+			void (*visit)(const struct kho_mem *run,
+				      unsigned long users, void *arg),
+			void *arg);
 int kho_mem_cache_build(const void *fdt, phys_addr_t scratch_base,
 			phys_addr_t scratch_size, struct kho_mem **cachep,
 			size_t *nrp);

@@ -19,6 +19,238 @@
 
 #include "kexec_kho_internal.h"
 
+/*
+ * Characters dtc accepts in names: a DT that activation accepts must be
+ * one that dtc and libfdt's fdt_check_full() accept too.
+ */
+#define KHO_DT_ALNUM		"abcdefghijklmnopqrstuvwxyz" \
+				"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+#define KHO_DT_NODE_CHARS	KHO_DT_ALNUM ",._+-@"
+#define KHO_DT_PROP_CHARS	KHO_DT_ALNUM ",._+*#?-"
+
+/* Property names dtc gives a meaning that a KHO DT has no use for. */
+static const char * const kho_dt_reserved_props[] = {
+	"name", "phandle", "linux,phandle",
+};
+
+static bool kho_dt_node_name_ok(const char *name, int depth)
+{
+	size_t n = strlen(name);
+	const char *at;
+
+	/* The root's name is empty, every other node's is not. */
+	if (!depth)
+		return !n;
+	if (!n || strspn(name, KHO_DT_NODE_CHARS) != n)
+		return false;
+	at = strchr(name, '@');
+	return !at || !strchr(at + 1, '@');
+}
+
+/*
+ * A property name must end within KHO_DT_PROP_NAME_MAX bytes of its start:
+ * every later lookup by name then costs at most that much per property,
+ * however many properties share one long string.
+ */
+static bool kho_dt_prop_name_ok(const char *strings, u32 strings_len,
+				u32 nameoff)
+{
+	const char *name;
+	size_t n, i;
+
+	if (nameoff >= strings_len)
+		return false;
+	name = strings + nameoff;
+	n = strnlen(name, min_t(size_t, strings_len - nameoff,
+				KHO_DT_PROP_NAME_MAX + 1));
+	if (!n || n > KHO_DT_PROP_NAME_MAX || n == strings_len - nameoff)
+		return false;
+	if (strspn(name, KHO_DT_PROP_CHARS) != n)
+		return false;
+	for (i = 0; i < ARRAY_SIZE(kho_dt_reserved_props); i++)
+		if (!strcmp(name, kho_dt_reserved_props[i]))
+			return false;
+	return true;
+}
+
+/**
+ * kho_dt_check() - is a KHO DT well formed?
+ * @fdt: the DT
+ * @len: the bytes it may take
+ *
+ * One pass over the structure block, in time linear in @len: the header is
+ * valid (version 17), the DT fits in @len, tags nest, one root node holds
+ * everything and FDT_END follows it; node names are made of the characters
+ * dtc accepts, with at most one '@'; property names are such strings of at
+ * most KHO_DT_PROP_NAME_MAX characters, NUL-terminated inside the strings
+ * block, and none is "name", "phandle" or "linux,phandle". Duplicate names
+ * are not looked for: see kho_dt_check_unique().
+ *
+ * Return: NULL, or what is wrong, for the log.
+ */
+const char *kho_dt_check(const void *fdt, size_t len)
+{
+	const struct fdt_property *prop;
+	const char *strings, *name;
+	int off = 0, next, depth = 0;
+	bool root = false;
+	u32 strings_len;
+
+	if (len < sizeof(struct fdt_header) || fdt_check_header(fdt))
+		return "the DT has a bad header";
+	if (fdt_totalsize(fdt) > len)
+		return "the DT is larger than its segment";
+	if (fdt_version(fdt) < 17)
+		return "the DT is older than version 17";
+	strings = (const char *)fdt + fdt_off_dt_strings(fdt);
+	strings_len = fdt_size_dt_strings(fdt);
+
+	for (;;) {
+		switch (fdt_next_tag(fdt, off, &next)) {
+		case FDT_BEGIN_NODE:
+			if (!depth && root)
+				return "the DT has a second root node";
+			/* fdt_next_tag() found the name's NUL. */
+			name = fdt_offset_ptr(fdt, off + FDT_TAGSIZE, 1);
+			if (!kho_dt_node_name_ok(name, depth))
+				return "a DT node name is empty or has a character dtc refuses";
+			root = true;
+			depth++;
+			break;
+		case FDT_END_NODE:
+			if (!depth)
+				return "a DT node ends that never began";
+			depth--;
+			break;
+		case FDT_PROP:
+			if (!depth)
+				return "a DT property lies outside every node";
+			prop = fdt_offset_ptr(fdt, off, sizeof(*prop));
+			if (!kho_dt_prop_name_ok(strings, strings_len,
+						 fdt32_to_cpu(prop->nameoff)))
+				return "a DT property name is not a short string of the characters dtc accepts";
+			break;
+		case FDT_NOP:
+			break;
+		case FDT_END:
+			if (next < 0)
+				return "the DT structure is truncated or malformed";
+			if (depth || !root)
+				return "the DT ends inside a node or has no root";
+			return NULL;
+		default:
+			return "the DT structure has an unknown tag";
+		}
+		if (next < 0)
+			return "the DT structure is truncated or malformed";
+		off = next;
+	}
+}
+EXPORT_SYMBOL_IF_KUNIT(kho_dt_check);
+
+/* A name in the DT, with the node it belongs to. */
+struct kho_dt_name {
+	int owner;
+	bool is_prop;
+	const char *name;
+};
+
+static int kho_dt_name_cmp(const void *a, const void *b)
+{
+	const struct kho_dt_name *x = a, *y = b;
+
+	if (x->owner != y->owner)
+		return x->owner < y->owner ? -1 : 1;
+	if (x->is_prop != y->is_prop)
+		return x->is_prop ? 1 : -1;
+	return strcmp(x->name, y->name);
+}
+
+/* Name every node by its parent and every property by its node. */
+static size_t kho_dt_collect_names(const void *fdt, struct kho_dt_name *names,
+				   int *parents)
+{
+	const struct fdt_property *prop;
+	int off = 0, next, depth = 0;
+	size_t nr = 0;
+	u32 tag;
+
+	parents[0] = -1;
+	do {
+		tag = fdt_next_tag(fdt, off, &next);
+		if (tag == FDT_BEGIN_NODE) {
+			if (names) {
+				names[nr].owner = parents[depth];
+				names[nr].is_prop = false;
+				names[nr].name = fdt_offset_ptr(fdt, off +
+								FDT_TAGSIZE, 1);
+			}
+			parents[++depth] = off;
+			nr++;
+		} else if (tag == FDT_END_NODE) {
+			depth--;
+		} else if (tag == FDT_PROP) {
+			if (names) {
+				prop = fdt_offset_ptr(fdt, off, sizeof(*prop));
+				names[nr].owner = parents[depth];
+				names[nr].is_prop = true;
+				names[nr].name = fdt_string(fdt,
+					fdt32_to_cpu(prop->nameoff));
+			}
+			nr++;
+		}
+		off = next;
+	} while (tag != FDT_END);
+	return nr;
+}
+
+/**
+ * kho_dt_check_unique() - does every name in a KHO DT occur once?
+ * @fdt: a DT that passed kho_dt_check()
+ *
+ * No node may have two children or two properties of one name: dtc refuses
+ * such a DT, and a lookup by name finds only the first. Sorts the names, in
+ * O(n log n) for n nodes and properties.
+ *
+ * Return: 0; -EINVAL, with a log line naming the node; -ENOMEM.
+ */
+int kho_dt_check_unique(const void *fdt)
+{
+	struct kho_dt_name *names = NULL;
+	int *parents, err = 0;
+	size_t nr, i;
+
+	/* Nodes and properties are each at least a tag: depth stays below. */
+	parents = kvmalloc_array(fdt_size_dt_struct(fdt) / FDT_TAGSIZE + 1,
+				 sizeof(*parents), GFP_KERNEL);
+	if (!parents)
+		return -ENOMEM;
+	nr = kho_dt_collect_names(fdt, NULL, parents);
+	names = kvmalloc_array(nr, sizeof(*names), GFP_KERNEL);
+	if (!names) {
+		err = -ENOMEM;
+		goto free;
+	}
+	kho_dt_collect_names(fdt, names, parents);
+	sort(names, nr, sizeof(*names), kho_dt_name_cmp, NULL);
+
+	for (i = 1; i < nr; i++) {
+		if (kho_dt_name_cmp(&names[i - 1], &names[i]))
+			continue;
+		pr_err("node '%s' has two %s named '%s'\n",
+		       fdt_get_name(fdt, names[i].owner, NULL),
+		       names[i].is_prop ? "properties" : "subnodes",
+		       names[i].name);
+		err = -EINVAL;
+		break;
+	}
+	kvfree(names);
+free:
+	kvfree(parents);
+	return err;
+}
+EXPORT_SYMBOL_IF_KUNIT(kho_dt_check_unique);
+
 /**
  * kho_mem_iter_next() - step to the next node with a "mem" property
  * @fdt: a KHO DT
@@ -199,3 +431,86 @@ int kho_mem_cache_build(const void *fdt, phys_addr_t scratch_base,
 	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(kho_mem_cache_build);
+
+static int kho_u64_cmp(const void *a, const void *b)
+{
+	u64 x = *(const u64 *)a, y = *(const u64 *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/**
+ * kho_mem_count_users() - how many "mem" entries name each page of some ranges
+ * @fdt: a KHO DT whose "mem" properties are whole numbers of entries
+ * @ranges: sorted, disjoint ranges
+ * @nr: number of @ranges
+ * @visit: called, in address order, for each longest run of @ranges whose
+ *	   pages the same number of entries name (0 for pages none names)
+ * @arg: passed to @visit
+ *
+ * Sweeps over the sorted starts and ends of the entries, widened to pages,
+ * instead of walking the pages of each entry: many entries naming one large
+ * range cost no more than one. Runs in O(n log n + m) for n entries and m
+ * ranges, and calls @visit at most 2n + m times.
+ *
+ * Return: 0; -EINVAL for an entry that wraps around the address space;
+ * -ENOMEM.
+ */
+int kho_mem_count_users(const void *fdt, const struct kho_mem *ranges,
+			size_t nr,
+			void (*visit)(const struct kho_mem *run,
+				      unsigned long users, void *arg),
+			void *arg)
+{
+	struct kho_mem_iter it = {};
+	size_t count = 0, n = 0, s = 0, e = 0, i;
+	struct kho_mem pages, run;
+	u64 *starts, *ends, end;
+	int j, err = 0;
+
+	while (kho_mem_iter_next(fdt, &it))
+		count += it.len / sizeof(pages);
+	starts = kvmalloc_array(count ?: 1, 2 * sizeof(*starts), GFP_KERNEL);
+	if (!starts)
+		return -ENOMEM;
+	ends = starts + (count ?: 1);
+
+	memset(&it, 0, sizeof(it));
+	while (kho_mem_iter_next(fdt, &it)) {
+		for (j = 0; j < it.len / sizeof(pages); j++) {
+			if (!kho_mem_iter_pages(&it, j, &pages)) {
+				err = -EINVAL;
+				goto free;
+			}
+			if (!pages.len)
+				continue;
+			starts[n] = pages.addr;
+			ends[n++] = pages.addr + pages.len;
+		}
+	}
+	sort(starts, n, sizeof(*starts), kho_u64_cmp, NULL);
+	sort(ends, n, sizeof(*ends), kho_u64_cmp, NULL);
+
+	for (i = 0; i < nr; i++) {
+		run.addr = ranges[i].addr;
+		end = ranges[i].addr + ranges[i].len;
+		while (run.addr < end) {
+			/* Entries [a, b) with a <= addr < b name the page. */
+			while (s < n && starts[s] <= run.addr)
+				s++;
+			while (e < n && ends[e] <= run.addr)
+				e++;
+			run.len = end - run.addr;
+			if (s < n && starts[s] - run.addr < run.len)
+				run.len = starts[s] - run.addr;
+			if (e < n && ends[e] - run.addr < run.len)
+				run.len = ends[e] - run.addr;
+			visit(&run, s - e, arg);
+			run.addr += run.len;
+		}
+	}
+free:
+	kvfree(starts);
+	return err;
+}
+EXPORT_SYMBOL_IF_KUNIT(kho_mem_count_users);

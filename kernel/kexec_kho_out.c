@@ -97,22 +97,6 @@ bool kho_is_active(void)
 }
 EXPORT_SYMBOL_GPL(kho_is_active);
 
-/*
- * libfdt's sequential-write API does not track nesting: a callback that
- * leaves a node open would produce a DT that no parser accepts. Walk the
- * finished tree and require the root node to close last.
- */
-static int kho_fdt_check_nesting(const void *fdt)
-{
-	int depth = 0;
-	int offset = 0;
-
-	while (offset >= 0 && depth >= 0)
-		offset = fdt_next_node(fdt, offset, &depth);
-
-	return depth < 0 ? 0 : -EINVAL;
-}
-
 /* Call the notifiers and close the DT; says why in one line if that fails. */
 static int kho_out_dump(struct kho_out *out, void *fdt)
 {
@@ -132,9 +116,18 @@ static int kho_out_dump(struct kho_out *out, void *fdt)
 		err = err ?: fdt_finish(fdt);
 		err = err ? kho_fdt_errno(err) : 0;
 	}
-	if (!err && kho_fdt_check_nesting(fdt)) {
-		what = "a notifier left a node of the DT open";
-		err = -EINVAL;
+	/*
+	 * libfdt's sequential-write API checks neither nesting nor names:
+	 * the next kernel must get a DT that every parser accepts.
+	 */
+	if (!err) {
+		what = kho_dt_check(fdt, fdt_totalsize(fdt));
+		if (what) {
+			err = -EINVAL;
+		} else {
+			what = "cannot check the names of the DT";
+			err = kho_dt_check_unique(fdt);
+		}
 	}
 
 	if (err == -ENOSPC)

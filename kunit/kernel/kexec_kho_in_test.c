@@ -183,7 +183,7 @@ static void kho_in_rejects_outside_ram(struct kunit *test)
 
 	ctx->cache[2].addr = RAM_END - P;
 	ctx->cache[2].len = 2 * P;
-	expect_reason(test, ctx, "a mem cache entry lies outside RAM");
+	expect_reason(test, ctx, "a mem cache entry lies outside the RAM this kernel maps");
 }
 
 static void kho_in_rejects_truncated_cache(struct kunit *test)
@@ -197,6 +197,88 @@ static void kho_in_rejects_truncated_cache(struct kunit *test)
 	expect_reason(test, ctx, "the DT names memory the mem cache does not");
 }
 
+#define LONG_NAME_LEN	2000
+#define LONG_NAME_USES	100
+
+/*
+ * Many properties that all point at one long name: each lookup by name
+ * would scan it whole. The DT is refused before any lookup.
+ */
+static void kho_in_rejects_long_shared_name(struct kunit *test)
+{
+	struct in_ctx *ctx = test->priv;
+	size_t size = LONG_NAME_LEN + LONG_NAME_USES * 64 + SZ_4K;
+	char *name, node[16];
+	void *fdt;
+	int err, i;
+
+	name = kunit_kzalloc(test, LONG_NAME_LEN + 1, GFP_KERNEL);
+	fdt = kunit_kzalloc(test, size, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, name);
+	KUNIT_ASSERT_NOT_NULL(test, fdt);
+	memset(name, 'a', LONG_NAME_LEN);
+
+	err = fdt_create(fdt, size);
+	err = err ?: fdt_finish_reservemap(fdt);
+	err = err ?: fdt_begin_node(fdt, "");
+	err = err ?: fdt_property_string(fdt, "compatible",
+					 KHO_FDT_COMPATIBLE);
+	for (i = 0; !err && i < LONG_NAME_USES; i++) {
+		snprintf(node, sizeof(node), "n%d", i);
+		err = fdt_begin_node(fdt, node);
+		/* The sequential-write API stores the name once. */
+		err = err ?: fdt_property_u32(fdt, name, i);
+		err = err ?: fdt_end_node(fdt);
+	}
+	err = err ?: fdt_end_node(fdt);
+	err = err ?: fdt_finish(fdt);
+	KUNIT_ASSERT_EQ(test, err, 0);
+	KUNIT_ASSERT_LT(test, fdt_size_dt_strings(fdt), 2 * LONG_NAME_LEN);
+
+	KUNIT_EXPECT_STREQ(test, kho_in_check(fdt, size, ctx->cache, ctx->nr,
+					      &scratch, test_is_ram),
+			   "a DT property name is not a short string of the characters dtc accepts");
+}
+
+/* A node ends after the root did, and a sibling of the root follows. */
+static void kho_in_rejects_second_root(struct kunit *test)
+{
+	struct in_ctx *ctx = test->priv;
+	void *fdt;
+	int err;
+
+	fdt = kunit_kzalloc(test, DT_SIZE, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, fdt);
+	err = fdt_create(fdt, DT_SIZE);
+	err = err ?: fdt_finish_reservemap(fdt);
+	err = err ?: fdt_begin_node(fdt, "");
+	err = err ?: fdt_property_string(fdt, "compatible",
+					 KHO_FDT_COMPATIBLE);
+	err = err ?: fdt_end_node(fdt);
+	err = err ?: fdt_begin_node(fdt, "sibling");
+	err = err ?: fdt_property(fdt, KHO_MEM_PROP, handed, sizeof(handed));
+	err = err ?: fdt_end_node(fdt);
+	err = err ?: fdt_finish(fdt);
+	KUNIT_ASSERT_EQ(test, err, 0);
+
+	KUNIT_EXPECT_STREQ(test, kho_in_check(fdt, DT_SIZE, ctx->cache,
+					      ctx->nr, &scratch, test_is_ram),
+			   "the DT has a second root node");
+}
+
+/* The structure block ends with no FDT_END: truncated. */
+static void kho_in_rejects_missing_end(struct kunit *test)
+{
+	struct in_ctx *ctx = test->priv;
+	fdt32_t *end;
+
+	end = (fdt32_t *)((char *)ctx->fdt + fdt_off_dt_struct(ctx->fdt) +
+			  fdt_size_dt_struct(ctx->fdt)) - 1;
+	KUNIT_ASSERT_EQ(test, fdt32_to_cpu(*end), FDT_END);
+	*end = cpu_to_fdt32(FDT_NOP);
+	expect_reason(test, ctx, "the DT structure is truncated or malformed");
+}
+
 static struct kunit_case kho_in_cases[] = {
 	KUNIT_CASE(kho_in_accepts_good_handover),
 	KUNIT_CASE(kho_in_rejects_bad_header),
@@ -208,6 +290,9 @@ static struct kunit_case kho_in_cases[] = {
 	KUNIT_CASE(kho_in_rejects_scratch),
 	KUNIT_CASE(kho_in_rejects_outside_ram),
 	KUNIT_CASE(kho_in_rejects_truncated_cache),
+	KUNIT_CASE(kho_in_rejects_long_shared_name),
+	KUNIT_CASE(kho_in_rejects_second_root),
+	KUNIT_CASE(kho_in_rejects_missing_end),
 	{}
 };
 

@@ -331,6 +331,99 @@ static void kho_mem_matches_page_model(struct kunit *test)
 	vfree(in);
 }
 
+#define MAX_RUNS	16
+
+struct users_log {
+	struct kho_mem runs[MAX_RUNS];
+	unsigned long users[MAX_RUNS];
+	size_t nr;
+	size_t visits;
+};
+
+static void log_users(const struct kho_mem *run, unsigned long users,
+		      void *arg)
+{
+	struct users_log *log = arg;
+
+	if (log->nr < MAX_RUNS) {
+		log->runs[log->nr] = *run;
+		log->users[log->nr++] = users;
+	}
+	log->visits++;
+}
+
+/* Overlapping entries, a repeated one, a sub-page one and a page of none. */
+static void kho_mem_counts_users(struct kunit *test)
+{
+	const u64 b = SCRATCH_BASE + SCRATCH_SIZE;
+	const struct kho_mem mem[] = {
+		{ b + P, 3 * P }, { b + 2 * P, P }, { b + 2 * P + 8, 8 },
+		{ b + 10 * P + 100, 100 }, { b + 30 * P, 0 },
+	};
+	const struct kho_mem ranges[] = {
+		{ b, 6 * P }, { b + 10 * P, P }, { b + 20 * P, P },
+	};
+	const struct { u64 addr, len; unsigned long users; } want[] = {
+		{ b, P, 0 }, { b + P, P, 1 }, { b + 2 * P, P, 3 },
+		{ b + 3 * P, P, 1 }, { b + 4 * P, 2 * P, 0 },
+		{ b + 10 * P, P, 1 }, { b + 20 * P, P, 0 },
+	};
+	struct users_log *log;
+	void *fdt;
+	size_t i;
+
+	log = kunit_kzalloc(test, sizeof(*log), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, log);
+	fdt = build_fdt(test, mem, ARRAY_SIZE(mem), 2);
+	KUNIT_ASSERT_EQ(test, kho_mem_count_users(fdt, ranges,
+						  ARRAY_SIZE(ranges),
+						  log_users, log), 0);
+	kvfree(fdt);
+
+	KUNIT_ASSERT_EQ(test, log->nr, ARRAY_SIZE(want));
+	for (i = 0; i < ARRAY_SIZE(want); i++) {
+		KUNIT_EXPECT_EQ_MSG(test, log->runs[i].addr, want[i].addr,
+				    "run %zu", i);
+		KUNIT_EXPECT_EQ_MSG(test, log->runs[i].len, want[i].len,
+				    "run %zu", i);
+		KUNIT_EXPECT_EQ_MSG(test, log->users[i], want[i].users,
+				    "run %zu", i);
+	}
+}
+
+#define SHARED_ENTRIES	100000
+#define SHARED_PAGES	4096
+
+/*
+ * Entries that all name one large range: counted in one run, where a walk
+ * over each entry's pages would take SHARED_ENTRIES * SHARED_PAGES steps.
+ */
+static void kho_mem_counts_shared_range_once(struct kunit *test)
+{
+	const struct kho_mem range = {
+		SCRATCH_BASE + SCRATCH_SIZE, SHARED_PAGES * P
+	};
+	struct kho_mem *mem;
+	struct users_log *log;
+	void *fdt;
+	size_t i;
+
+	log = kunit_kzalloc(test, sizeof(*log), GFP_KERNEL);
+	mem = kvmalloc_array(SHARED_ENTRIES, sizeof(*mem), GFP_KERNEL);
+	KUNIT_ASSERT_TRUE(test, log && mem);
+	for (i = 0; i < SHARED_ENTRIES; i++)
+		mem[i] = range;
+	fdt = build_fdt(test, mem, SHARED_ENTRIES, 1000);
+	kvfree(mem);
+	KUNIT_ASSERT_EQ(test, kho_mem_count_users(fdt, &range, 1, log_users,
+						  log), 0);
+	kvfree(fdt);
+
+	KUNIT_EXPECT_EQ(test, log->visits, 1);
+	KUNIT_EXPECT_EQ(test, log->runs[0].len, range.len);
+	KUNIT_EXPECT_EQ(test, log->users[0], SHARED_ENTRIES);
+}
+
 static struct kunit_case kho_mem_cases[] = {
 	KUNIT_CASE_PARAM(kho_mem_known_answers, mem_gen_params),
 	KUNIT_CASE(kho_mem_no_mem_property),
@@ -339,6 +432,8 @@ static struct kunit_case kho_mem_cases[] = {
 	KUNIT_CASE(kho_mem_rejects_partial_entry),
 	KUNIT_CASE(kho_mem_nested_nodes),
 	KUNIT_CASE_SLOW(kho_mem_matches_page_model),
+	KUNIT_CASE(kho_mem_counts_users),
+	KUNIT_CASE(kho_mem_counts_shared_range_once),
 	{}
 };
 

@@ -25,6 +25,11 @@ enum test_behaviour {
 	TEST_WRITE_BLOB,	/* write a node with a 1 KiB property */
 	TEST_LEAVE_OPEN,	/* begin a node and never end it */
 	TEST_STOP,		/* write a node, stop the chain */
+	TEST_SECOND_ROOT,	/* end the root, begin a sibling of it */
+	TEST_DUP_NODE,		/* write two nodes of one name */
+	TEST_DUP_MEM,		/* write a node with two "mem" properties */
+	TEST_LONG_PROP,		/* a property name of 32 characters */
+	TEST_BAD_NODE_NAME,	/* a node name with a '/' */
 };
 
 struct test_notifier {
@@ -64,6 +69,46 @@ static int test_write_node(struct test_notifier *tn, void *fdt, size_t blob)
 	return err ? notifier_from_errno(kho_fdt_errno(err)) : NOTIFY_OK;
 }
 
+/* DTs libfdt's sequential-write API builds without a complaint. */
+static int test_write_invalid(struct test_notifier *tn, void *fdt)
+{
+	const struct kho_mem mem = { SZ_2G, PAGE_SIZE };
+	int err = 0;
+
+	switch (tn->behaviour) {
+	case TEST_SECOND_ROOT:
+		/* kho_out_dump() ends the sibling as if it were the root. */
+		err = fdt_end_node(fdt);
+		err = err ?: fdt_begin_node(fdt, "sibling");
+		break;
+	case TEST_DUP_NODE:
+		err = fdt_begin_node(fdt, "dup");
+		err = err ?: fdt_end_node(fdt);
+		err = err ?: fdt_begin_node(fdt, "dup");
+		err = err ?: fdt_end_node(fdt);
+		break;
+	case TEST_DUP_MEM:
+		err = fdt_begin_node(fdt, "twice");
+		err = err ?: fdt_property(fdt, KHO_MEM_PROP, &mem, sizeof(mem));
+		err = err ?: fdt_property(fdt, KHO_MEM_PROP, &mem, sizeof(mem));
+		err = err ?: fdt_end_node(fdt);
+		break;
+	case TEST_LONG_PROP:
+		err = fdt_begin_node(fdt, "long");
+		err = err ?: fdt_property_u32(fdt,
+				"a-property-name-of-32-characters", 1);
+		err = err ?: fdt_end_node(fdt);
+		break;
+	case TEST_BAD_NODE_NAME:
+		err = fdt_begin_node(fdt, "a/b");
+		err = err ?: fdt_end_node(fdt);
+		break;
+	default:
+		break;
+	}
+	return err ? notifier_from_errno(kho_fdt_errno(err)) : NOTIFY_OK;
+}
+
 static int test_notify(struct notifier_block *nb, unsigned long event,
 		       void *fdt)
 {
@@ -94,6 +139,8 @@ static int test_notify(struct notifier_block *nb, unsigned long event,
 	case TEST_STOP:
 		return test_write_node(tn, fdt, 0) == NOTIFY_OK ?
 		       NOTIFY_STOP : notifier_from_errno(-EINVAL);
+	default:
+		return test_write_invalid(tn, fdt);
 	}
 	return NOTIFY_DONE;
 }
@@ -241,6 +288,40 @@ static void kho_out_open_node_is_rejected(struct kunit *test)
 
 	test_register(ctx, 0, TEST_WRITE_NODE);
 	test_register(ctx, 1, TEST_LEAVE_OPEN);
+
+	KUNIT_EXPECT_EQ(test, kho_out_store_active(&ctx->out, "1"), -EINVAL);
+	KUNIT_EXPECT_NULL(test, ctx->out.fdt);
+	expect_each_aborted(test, ctx, 2, 1);
+}
+
+static const enum test_behaviour invalid_dts[] = {
+	TEST_SECOND_ROOT, TEST_DUP_NODE, TEST_DUP_MEM, TEST_LONG_PROP,
+	TEST_BAD_NODE_NAME,
+};
+
+static void invalid_dt_desc(const enum test_behaviour *b, char *desc)
+{
+	static const char * const names[] = {
+		[TEST_SECOND_ROOT] = "a second root",
+		[TEST_DUP_NODE] = "two nodes of one name",
+		[TEST_DUP_MEM] = "two mem properties in a node",
+		[TEST_LONG_PROP] = "a property name of 32 characters",
+		[TEST_BAD_NODE_NAME] = "a '/' in a node name",
+	};
+
+	strscpy(desc, names[*b], KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(invalid_dt, invalid_dts, invalid_dt_desc);
+
+/* dtc and fdt_check_full() refuse these DTs: so must activation. */
+static void kho_out_invalid_dt_is_refused(struct kunit *test)
+{
+	const enum test_behaviour *b = test->param_value;
+	struct test_ctx *ctx = test->priv;
+
+	test_register(ctx, 0, TEST_WRITE_NODE);
+	test_register(ctx, 1, *b);
 
 	KUNIT_EXPECT_EQ(test, kho_out_store_active(&ctx->out, "1"), -EINVAL);
 	KUNIT_EXPECT_NULL(test, ctx->out.fdt);
@@ -437,6 +518,7 @@ static struct kunit_case kho_out_cases[] = {
 	KUNIT_CASE(kho_out_full_dt_is_enospc),
 	KUNIT_CASE(kho_out_open_node_is_rejected),
 	KUNIT_CASE(kho_out_notify_stop_is_refused),
+	KUNIT_CASE_PARAM(kho_out_invalid_dt_is_refused, invalid_dt_gen_params),
 	KUNIT_CASE(kho_out_abort_after_success),
 	KUNIT_CASE(kho_out_no_scratch_is_enomem),
 	KUNIT_CASE(kho_out_small_scratch_is_enospc),

@@ -15,7 +15,7 @@ reason()
 	bad_header)	echo "the DT has a bad header" ;;
 	compatible)	echo "the DT root is not compatible with kho-v1" ;;
 	totalsize)	echo "the DT is larger than its segment" ;;
-	outside_ram)	echo "a mem cache entry lies outside RAM" ;;
+	outside_ram)	echo "a mem cache entry lies outside the RAM this kernel maps" ;;
 	unsorted|overlap) echo "the mem cache is not sorted, or has overlapping entries" ;;
 	in_scratch)	echo "a mem cache entry lies in the scratch region" ;;
 	truncated)	echo "the DT names memory the mem cache does not" ;;

@@ -38,7 +38,7 @@ KMAKE		:= $(MAKE) -C $(TREE) O=$(KOUT) ARCH=arm64 \
 		   CC="ccache aarch64-linux-gnu-gcc" -j$(JOBS)
 
 .PHONY: all deps source tree config kernel kexec-file initramfs demo shell kunit \
-	vmtest vmtest-debian distro bench hostcheck lint check series clean
+	vmtest vmtest-debian distro bench hostcheck fuzz lint check series clean
 
 all: kernel
 
@@ -111,6 +111,11 @@ bench: initramfs
 
 hostcheck: tree
 	@$(MAKE) -s -C tools/testing/kho/host BUILD=$(BUILD)/host check
+
+# FUZZ_TIME seconds of fuzzing the handover parsers (make hostcheck runs a
+# short, fixed-seed run).
+fuzz: tree
+	@$(MAKE) -s -C $(HARNESS)/fuzz BUILD=$(BUILD)/fuzz TREE=$(TREE) fuzz
 
 lint: config
 	@$(HARNESS)/lint.sh $(CURDIR)

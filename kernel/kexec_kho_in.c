@@ -54,94 +54,6 @@ static struct kho_in {
 	phys_addr_t early;
 } kho_in;
 
-/* Does a range of the sorted @ranges hold @r? */
-static bool kho_ranges_hold(const struct kho_mem *ranges, size_t nr,
-			    const struct kho_mem *r)
-{
-	u64 start = r->addr, end = r->addr + r->len;
-	size_t lo = 0, hi = nr, mid;
-
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		if (ranges[mid].addr + ranges[mid].len <= start)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < nr && ranges[lo].addr <= start &&
-	       ranges[lo].addr + ranges[lo].len >= end;
-}
-
-/* Every "mem" entry of the DT, widened to pages, lies in the mem cache. */
-static bool kho_cache_covers_dt(const void *fdt, const struct kho_mem *cache,
-				size_t nr)
-{
-	struct kho_mem_iter it = {};
-	struct kho_mem pages;
-	int i;
-
-	while (kho_mem_iter_next(fdt, &it)) {
-		if (it.len % sizeof(pages))
-			return false;
-		for (i = 0; i < it.len / sizeof(pages); i++) {
-			if (!kho_mem_iter_pages(&it, i, &pages) ||
-			    (pages.len && !kho_ranges_hold(cache, nr, &pages)))
-				return false;
-		}
-	}
-	return true;
-}
-
-/**
- * kho_in_check() - is a handover well formed?
- * @fdt: the KHO DT
- * @dt_len: the size /chosen gives it
- * @cache: the mem cache
- * @nr: its number of entries
- * @scratch: the scratch region
- * @is_ram: tells whether a range lies in memory this kernel knows
- *
- * The DT must pass kho_dt_check() within @dt_len and have a "kho-v1" root;
- * each mem cache entry must be whole pages of RAM outside scratch, sorted
- * and not overlapping the one before; and the mem cache must hold every
- * range a "mem" property of the DT names. Runs in O(d + n + m log n) for a
- * DT of d bytes, n cache entries and m "mem" entries: the DT is checked in
- * one pass before anything is looked up in it by name.
- *
- * Return: NULL, or what is wrong, for the log.
- */
-const char *kho_in_check(const void *fdt, u64 dt_len,
-			 const struct kho_mem *cache, size_t nr,
-			 const struct kho_mem *scratch,
-			 bool (*is_ram)(u64 addr, u64 len))
-{
-	const char *why;
-	size_t i;
-
-	why = kho_dt_check(fdt, dt_len);
-	if (why)
-		return why;
-	if (fdt_node_check_compatible(fdt, 0, KHO_FDT_COMPATIBLE))
-		return "the DT root is not compatible with " KHO_FDT_COMPATIBLE;
-
-	for (i = 0; i < nr; i++) {
-		if (!cache[i].len || !PAGE_ALIGNED(cache[i].addr) ||
-		    !PAGE_ALIGNED(cache[i].len) ||
-		    cache[i].addr + cache[i].len < cache[i].addr)
-			return "a mem cache entry is not whole pages";
-		if (i && cache[i].addr < cache[i - 1].addr + cache[i - 1].len)
-			return "the mem cache is not sorted, or has overlapping entries";
-		if (kho_mem_overlaps(&cache[i], scratch))
-			return "a mem cache entry lies in the scratch region";
-		if (!is_ram(cache[i].addr, cache[i].len))
-			return "a mem cache entry lies outside the RAM this kernel maps";
-	}
-	if (!kho_cache_covers_dt(fdt, cache, nr))
-		return "the DT names memory the mem cache does not";
-	return NULL;
-}
-EXPORT_SYMBOL_IF_KUNIT(kho_in_check);
-
 static int __init kho_read_chosen(const void *fdt, int chosen,
 				  const char *name, struct kho_mem *range)
 {
@@ -829,6 +741,7 @@ EXPORT_SYMBOL_GPL(kho_return_mem);
 
 /* Pages the mem cache reserved that no "mem" entry names, freed. */
 static unsigned long kho_unnamed_pages __initdata;
+static phys_addr_t kho_first_unnamed __initdata;
 
 /*
  * Each page starts with one reference per "mem" entry that names it,
@@ -844,8 +757,9 @@ static void __init kho_set_users(const struct kho_mem *run,
 		if (users) {
 			set_page_count(pfn_to_page(pfn), users);
 		} else {
+			if (!kho_unnamed_pages++)
+				kho_first_unnamed = PFN_PHYS(pfn);
 			free_reserved_page(pfn_to_page(pfn));
-			kho_unnamed_pages++;
 		}
 	}
 }
@@ -895,8 +809,8 @@ static int __init kho_count_users(void)
 				  NULL);
 	kvfree(reserved);
 	if (kho_unnamed_pages)
-		pr_info("%lu pages the mem cache listed and the DT does not name were freed\n",
-			kho_unnamed_pages);
+		pr_info("%lu pages the mem cache listed and the DT does not name were freed, the first at %pa\n",
+			kho_unnamed_pages, &kho_first_unnamed);
 	return err;
 }
 

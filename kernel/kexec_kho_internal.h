@@ -138,6 +138,8 @@ static inline int kho_corrupt_segments(struct kho_segments *seg,
 }
 #endif
 
+bool kho_ranges_hold(const struct kho_mem *ranges, size_t nr,
+		     const struct kho_mem *r);
 bool kho_inherited_scratch(phys_addr_t *base, phys_addr_t *size);
 phys_addr_t kho_early_size(void);
 const char *kho_in_check(const void *fdt, u64 dt_len,

@@ -5,6 +5,12 @@
  * before it allocates anything outside the scratch region, so the list is
  * kept short: widened to whole pages, sorted by address, with overlapping
  * and adjacent ranges merged.
+ *
+ * Also what reads a KHO DT and its mem cache without trusting them: the
+ * DT's validation, on both sides of a kexec, the next kernel's check that
+ * the cache covers the DT, and its count of who uses each page. None of it
+ * needs more of the kernel than libfdt and an allocator, and
+ * tools/testing/kho/fuzz builds this file for the host as it is.
  */
 
 #define pr_fmt(fmt) "kho: " fmt
@@ -79,11 +85,12 @@ static bool kho_dt_prop_name_ok(const char *strings, u32 strings_len,
  * @len: the bytes it may take
  *
  * One pass over the structure block, in time linear in @len: the header is
- * valid (version 17), the DT fits in @len, tags nest, one root node holds
- * everything and FDT_END follows it; node names are made of the characters
- * dtc accepts, with at most one '@'; property names are such strings of at
- * most KHO_DT_PROP_NAME_MAX characters, NUL-terminated inside the strings
- * block, and none is "name", "phandle" or "linux,phandle". Duplicate names
+ * valid (version 17, blocks aligned), the DT fits in @len, its memory
+ * reserve map is empty, tags nest, one root node holds everything and
+ * FDT_END follows it; node names are made of the characters dtc accepts,
+ * with at most one '@'; property names are such strings of at most
+ * KHO_DT_PROP_NAME_MAX characters, NUL-terminated inside the strings block,
+ * and none is "name", "phandle" or "linux,phandle". Duplicate names
  * are not looked for: see kho_dt_check_unique().
  *
  * Return: NULL, or what is wrong, for the log.
@@ -93,15 +100,23 @@ const char *kho_dt_check(const void *fdt, size_t len)
 	const struct fdt_property *prop;
 	const char *strings, *name;
 	int off = 0, next, depth = 0;
+	u64 rsv_addr, rsv_size;
 	bool root = false;
 	u32 strings_len;
 
-	if (len < sizeof(struct fdt_header) || fdt_check_header(fdt))
+	/* libfdt reads the blocks' words where they are: aligned. */
+	if (len < sizeof(struct fdt_header) || fdt_check_header(fdt) ||
+	    fdt_off_dt_struct(fdt) % FDT_TAGSIZE ||
+	    fdt_off_mem_rsvmap(fdt) % sizeof(fdt64_t))
 		return "the DT has a bad header";
 	if (fdt_totalsize(fdt) > len)
 		return "the DT is larger than its segment";
 	if (fdt_version(fdt) < 17)
 		return "the DT is older than version 17";
+	/* A KHO DT reserves nothing: its reserve map is the terminator. */
+	if (fdt_get_mem_rsv(fdt, 0, &rsv_addr, &rsv_size) ||
+	    rsv_addr || rsv_size)
+		return "the DT's memory reserve map is not empty";
 	strings = (const char *)fdt + fdt_off_dt_strings(fdt);
 	strings_len = fdt_size_dt_strings(fdt);
 
@@ -514,3 +529,98 @@ free:
 	return err;
 }
 EXPORT_SYMBOL_IF_KUNIT(kho_mem_count_users);
+
+/**
+ * kho_ranges_hold() - does a range of a sorted list hold another?
+ * @ranges: sorted, disjoint ranges
+ * @nr: number of @ranges
+ * @r: the range to look for
+ *
+ * Return: true if one entry of @ranges holds all of @r, found in O(log @nr).
+ */
+bool kho_ranges_hold(const struct kho_mem *ranges, size_t nr,
+			    const struct kho_mem *r)
+{
+	u64 start = r->addr, end = r->addr + r->len;
+	size_t lo = 0, hi = nr, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (ranges[mid].addr + ranges[mid].len <= start)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < nr && ranges[lo].addr <= start &&
+	       ranges[lo].addr + ranges[lo].len >= end;
+}
+
+/* Every "mem" entry of the DT, widened to pages, lies in the mem cache. */
+static bool kho_cache_covers_dt(const void *fdt, const struct kho_mem *cache,
+				size_t nr)
+{
+	struct kho_mem_iter it = {};
+	struct kho_mem pages;
+	int i;
+
+	while (kho_mem_iter_next(fdt, &it)) {
+		if (it.len % sizeof(pages))
+			return false;
+		for (i = 0; i < it.len / sizeof(pages); i++) {
+			if (!kho_mem_iter_pages(&it, i, &pages) ||
+			    (pages.len && !kho_ranges_hold(cache, nr, &pages)))
+				return false;
+		}
+	}
+	return true;
+}
+
+/**
+ * kho_in_check() - is a handover well formed?
+ * @fdt: the KHO DT
+ * @dt_len: the size /chosen gives it
+ * @cache: the mem cache
+ * @nr: its number of entries
+ * @scratch: the scratch region
+ * @is_ram: tells whether a range lies in memory this kernel knows
+ *
+ * The DT must pass kho_dt_check() within @dt_len and have a "kho-v1" root;
+ * each mem cache entry must be whole pages of RAM outside scratch, sorted
+ * and not overlapping the one before; and the mem cache must hold every
+ * range a "mem" property of the DT names. Runs in O(d + n + m log n) for a
+ * DT of d bytes, n cache entries and m "mem" entries: the DT is checked in
+ * one pass before anything is looked up in it by name.
+ *
+ * Return: NULL, or what is wrong, for the log.
+ */
+const char *kho_in_check(const void *fdt, u64 dt_len,
+			 const struct kho_mem *cache, size_t nr,
+			 const struct kho_mem *scratch,
+			 bool (*is_ram)(u64 addr, u64 len))
+{
+	const char *why;
+	size_t i;
+
+	why = kho_dt_check(fdt, dt_len);
+	if (why)
+		return why;
+	if (fdt_node_check_compatible(fdt, 0, KHO_FDT_COMPATIBLE))
+		return "the DT root is not compatible with " KHO_FDT_COMPATIBLE;
+
+	for (i = 0; i < nr; i++) {
+		if (!cache[i].len || !PAGE_ALIGNED(cache[i].addr) ||
+		    !PAGE_ALIGNED(cache[i].len) ||
+		    cache[i].addr + cache[i].len < cache[i].addr)
+			return "a mem cache entry is not whole pages";
+		if (i && cache[i].addr < cache[i - 1].addr + cache[i - 1].len)
+			return "the mem cache is not sorted, or has overlapping entries";
+		if (kho_mem_overlaps(&cache[i], scratch))
+			return "a mem cache entry lies in the scratch region";
+		if (!is_ram(cache[i].addr, cache[i].len))
+			return "a mem cache entry lies outside the RAM this kernel maps";
+	}
+	if (!kho_cache_covers_dt(fdt, cache, nr))
+		return "the DT names memory the mem cache does not";
+	return NULL;
+}
+EXPORT_SYMBOL_IF_KUNIT(kho_in_check);

@@ -12,7 +12,7 @@ debdir=$1
 host_pkgs="linux-source-6.12 gcc-aarch64-linux-gnu libc6-dev-arm64-cross
 	qemu-system-arm device-tree-compiler libfdt-dev bc bison flex libssl-dev
 	libelf-dev cpio python3 ccache rsync patch kmod
-	qemu-efi-aarch64 liburcu-dev"
+	qemu-efi-aarch64 liburcu-dev clang libclang-rt-14-dev"
 guest_pkgs="busybox-static kexec-tools device-tree-compiler"
 
 missing=

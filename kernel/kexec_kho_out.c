@@ -10,12 +10,14 @@
 #include <linux/cma.h>
 #include <linux/init.h>
 #include <linux/kexec_handover.h>
+#include <linux/kmemleak.h>
 #include <linux/kobject.h>
 #include <linux/ktime.h>
 #include <linux/libfdt.h>
 #include <linux/log2.h>
 #include <linux/memblock.h>
 #include <linux/mm.h>
+#include <linux/mmzone.h>
 #include <linux/string.h>
 #include <linux/sysfs.h>
 #include <kunit/visibility.h>
@@ -37,6 +39,8 @@ struct kho_out kho_out = {
 
 static phys_addr_t kho_scratch_request __initdata;
 static bool kho_scratch_auto __initdata;
+/* The CMA area of the scratch region, unless it was inherited. */
+static struct cma *kho_scratch_cma;
 
 /**
  * kho_fdt_errno() - translate a libfdt error into an errno
@@ -492,6 +496,16 @@ static int __init kho_out_sysfs_init(void)
 {
 	int err;
 
+	/*
+	 * cma_activate_area() gives an area it cannot set up to the page
+	 * allocator as ordinary memory: then there is no scratch region.
+	 */
+	if (kho_scratch_cma && !cma_get_size(kho_scratch_cma)) {
+		pr_err("the scratch region's CMA area could not be activated, KHO is unavailable\n");
+		kho_out.scratch_base = 0;
+		kho_out.scratch_size = 0;
+	}
+
 	kho_kobj = kobject_create_and_add("kho", kernel_kobj);
 	if (!kho_kobj)
 		return -ENOMEM;
@@ -532,21 +546,54 @@ malformed:
 }
 early_param("kho_scratch", kho_scratch_setup);
 
+/*
+ * A CMA area must lie in one zone, or cma_activate_area() gives it to the
+ * page allocator as ordinary memory, and cma_declare_contiguous_nid() can
+ * place one across a boundary (below 4 GiB plus its size of RAM, from the
+ * top). Zones are known by now: try each, from the highest, from its top.
+ */
+static phys_addr_t __init kho_alloc_in_one_zone(phys_addr_t size)
+{
+	phys_addr_t addr;
+	struct zone *zone;
+	int z, nid;
+
+	for (z = MAX_NR_ZONES - 1; z >= 0; z--) {
+		for_each_online_node(nid) {
+			zone = &NODE_DATA(nid)->node_zones[z];
+			if (!populated_zone(zone))
+				continue;
+			addr = memblock_phys_alloc_range(size,
+					CMA_MIN_ALIGNMENT_BYTES,
+					PFN_PHYS(zone->zone_start_pfn),
+					PFN_PHYS(zone_end_pfn(zone)));
+			if (addr) {
+				/* As cma_declare_contiguous_nid() does. */
+				kmemleak_ignore_phys(addr);
+				return addr;
+			}
+		}
+	}
+	return 0;
+}
+
 /**
  * kho_reserve_scratch() - reserve the scratch region asked for on the command line
  *
  * Declares a CMA area named "kho" of kho_scratch= bytes (rounded up to the
- * CMA granule), so that only movable memory lives there while the system
- * runs and the region is free for the next kernel when it is loaded. After
+ * CMA granule), in one memory zone, so that only movable memory lives there
+ * while the system runs and the region is free for the next kernel when it
+ * is loaded. After
  * a KHO boot the inherited region serves instead, so that handovers chain.
  * kho_scratch=auto asks for KHO_SCRATCH_AUTO_FACTOR times what this
  * kernel's early boot took (kho_early_size()) plus KHO_SCRATCH_AUTO_EXTRA.
- * Architectures call it once memblock knows all memory, after
- * kho_reserve_handover().
+ * Architectures call it once memblock knows all memory and the zones are
+ * sized, after kho_reserve_handover().
  */
 void __init kho_reserve_scratch(void)
 {
 	phys_addr_t early = kho_early_size();
+	phys_addr_t base, size;
 	struct cma *cma;
 	int err;
 
@@ -568,14 +615,22 @@ void __init kho_reserve_scratch(void)
 	if (!kho_scratch_request)
 		return;
 
-	err = cma_declare_contiguous_nid(0, kho_scratch_request, 0, 0, 0, false,
-					 "kho", &cma, NUMA_NO_NODE);
+	size = ALIGN(kho_scratch_request, CMA_MIN_ALIGNMENT_BYTES);
+	base = kho_alloc_in_one_zone(size);
+	if (!base) {
+		pr_err("cannot reserve %pa bytes of scratch in one memory zone, KHO is unavailable\n",
+		       &size);
+		return;
+	}
+	err = cma_init_reserved_mem(base, size, 0, "kho", &cma);
 	if (err) {
-		pr_err("cannot reserve %pa bytes of scratch: %d, KHO is unavailable\n",
-		       &kho_scratch_request, err);
+		memblock_phys_free(base, size);
+		pr_err("cannot make %pa bytes of scratch a CMA area: %d, KHO is unavailable\n",
+		       &size, err);
 		return;
 	}
 
+	kho_scratch_cma = cma;
 	kho_out.scratch_base = cma_get_base(cma);
 	kho_out.scratch_size = cma_get_size(cma);
 	pr_info("scratch region %pa, %pa bytes\n", &kho_out.scratch_base,

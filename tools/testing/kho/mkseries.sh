@@ -9,7 +9,8 @@
 # overlay file must belong to exactly one patch.
 #
 # Then check the series: git am it onto a git repository of the pristine
-# tree and compare the result with the working tree that make kernel builds.
+# tree, compare the result with the working tree that make kernel builds,
+# and build the kernel after each patch.
 #
 # usage: mkseries.sh [--no-verify] REPO SRC OUTDIR
 set -euo pipefail
@@ -116,3 +117,32 @@ if ! diff -r -q -x .git -x .kho-manifest "$git_tree" "$TREE"; then
 	exit 1
 fi
 echo "  SAME    the series gives the tree make kernel builds ($TREE)"
+
+# Build the tree after each patch, with the test kernel's options (KHO on
+# as soon as it exists): the series bisects. One build directory, so that
+# each build is incremental on the one before.
+kbuild=$out/build
+mkdir -p "$kbuild"
+cat "$repo"/configs/{base,kho,debug,kunit,ima}.config > "$kbuild/fragment"
+mapfile -t commits < <(git -C "$git_tree" rev-list --reverse pristine..HEAD)
+tip=$(git -C "$git_tree" rev-parse HEAD)
+all=$(date +%s)
+for k in "${!commits[@]}"; do
+	start=$(date +%s)
+	git -C "$git_tree" checkout -q "${commits[$k]}"
+	if ! { make -s -C "$git_tree" O="$kbuild" ARCH=arm64 \
+		CROSS_COMPILE=aarch64-linux-gnu- CC="ccache aarch64-linux-gnu-gcc" \
+		KCONFIG_ALLCONFIG="$kbuild/fragment" allnoconfig &&
+	       make -s -C "$git_tree" O="$kbuild" ARCH=arm64 \
+		CROSS_COMPILE=aarch64-linux-gnu- CC="ccache aarch64-linux-gnu-gcc" \
+		-j"${JOBS:-2}" Image; } > "$kbuild/log" 2>&1; then
+		tail -30 "$kbuild/log"
+		echo "mkseries: the tree does not build after patch $((k + 1))" >&2
+		git -C "$git_tree" checkout -q "$tip"
+		exit 1
+	fi
+	grep -q 'CONFIG_KEXEC_KHO=y' "$kbuild/.config" && kho=on || kho=off
+	echo "  BUILD   after patch $((k + 1))/$n, KHO $kho: $(($(date +%s) - start)) s"
+done
+git -C "$git_tree" checkout -q "$tip"
+echo "  BUILD   every patch builds: $(($(date +%s) - all)) s"

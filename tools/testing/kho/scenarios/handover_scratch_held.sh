@@ -8,9 +8,11 @@
 # page of the region is still held in memblock, and the region is CMA
 # memory, whole pageblocks of it. How many regions the next kernel reserves
 # around the handover depends on the kernel, so odd kernels hand over 2012,
-# 2020 and 2028 ranges and even ones check and return them. (Without the
-# second hold before memblock_free_all(), the kernel that got 2020 had 12
-# pages of the region free in memblock, the old array's.)
+# 2020 and 2028 ranges and even ones check and return them. (Measured
+# before the array was moved out of the region when the handover is
+# reserved: without the second hold before memblock_free_all(), the kernel
+# that got 2020 had 12 pages of the region free in memblock, the old
+# array's.)
 # cmdline: kho_scratch=64M kho_test.enable=1 kho_test.forward=0 kho_test.range_size=4096 kho_test.range_stride=8192 kho_test.ranges=2012
 # boots: direct
 # timeout: 600

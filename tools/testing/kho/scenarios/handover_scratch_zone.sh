@@ -1,11 +1,12 @@
 # SPDX-License-Identifier: GPL-2.0
-# RAM from 1 GiB to 64 MiB above 4 GiB: a scratch region of 128 MiB taken
-# from the top of memory would straddle the boundary of ZONE_DMA and
-# ZONE_NORMAL, and a CMA area across zones cannot be activated (its pages
-# would go to the page allocator as ordinary memory while scratch_len still
-# advertised them). The region lies in one zone, is CMA memory, and a
-# handover through it works.
-# cmdline: kho_scratch=128M kho_test.enable=1
+# RAM from 1 GiB to 64 MiB above 4 GiB, and no default CMA area (which
+# would sit right below 4 GiB): a scratch region of 128 MiB taken from the
+# top of memory would straddle the boundary of ZONE_DMA and ZONE_NORMAL,
+# and a CMA area across zones cannot be activated (its pages would go to
+# the page allocator as ordinary memory while scratch_len still advertised
+# them). The region lies in one zone, is CMA memory, and a handover
+# through it works.
+# cmdline: kho_scratch=128M kho_test.enable=1 cma=0
 # mem: 3136M
 # timeout: 300
 

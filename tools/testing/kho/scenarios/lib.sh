@@ -211,6 +211,7 @@ default_cma_kb()
 {
 	local mib
 
+	case " $(cat /proc/cmdline) " in *" cma=0 "*) echo 0; return ;; esac
 	mib=$(dmesg | sed -n 's/.*cma: Reserved \([0-9]*\) MiB at .*/\1/p' | head -1)
 	[ -n "$mib" ] || fail "no default CMA area in the kernel log"
 	echo $((mib * 1024))

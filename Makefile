@@ -25,7 +25,8 @@ endif
 DEBIAN_SCENARIOS ?= handover_one_hop handover_chain handover_corrupt \
 		    handover_memtotal handover_cmdline handover_scratch_size \
 		    handover_large handover_kfence handover_numa \
-		    handover_scratch_held kexec_plain \
+		    handover_scratch_held handover_scratch_zone \
+		    handover_unnamed handover_nomap_efi kexec_plain \
 		    kexec_cma
 SOURCE_TARBALL	:= /usr/src/linux-source-6.12.tar.xz
 

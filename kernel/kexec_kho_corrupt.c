@@ -124,9 +124,9 @@ static int kho_corrupt_find_nomap(struct kho_mem *mem)
 #define KHO_CORRUPT_UNNAMED_PAGES	16
 
 /*
- * Pages at the top of RAM, outside the scratch region and the mem cache,
- * that the DT does not name: the next kernel reserves them from the cache
- * and must free them.
+ * Pages at the top of RAM, outside the scratch region, the mem cache and
+ * what firmware reserved, that the DT does not name: the next kernel
+ * reserves them from the cache and must free them.
  */
 static int kho_corrupt_find_unnamed(const struct kho_mem *c, size_t nr,
 				    phys_addr_t scratch, struct kho_mem *mem)
@@ -143,7 +143,8 @@ static int kho_corrupt_find_unnamed(const struct kho_mem *c, size_t nr,
 		for (; end >= r->base + len; end -= SZ_64K) {
 			*mem = (struct kho_mem){ end - len, len };
 			if (!kho_mem_overlaps(mem, &region) &&
-			    !kho_corrupt_overlaps(c, nr, mem))
+			    !kho_corrupt_overlaps(c, nr, mem) &&
+			    !memblock_is_region_reserved(mem->addr, mem->len))
 				return 0;
 		}
 	}

@@ -11,6 +11,7 @@
 
 #include <linux/init.h>
 #include <linux/cma.h>
+#include <linux/efi.h>
 #include <linux/initrd.h>
 #include <linux/io.h>
 #include <linux/kexec_handover.h>
@@ -259,6 +260,72 @@ static const char * __init kho_check_ram(void)
 	return NULL;
 }
 
+/* Reserve again the part of [@addr, @addr + @len) in the DT or the mem cache. */
+static void __init kho_reserve_again(u64 addr, u64 len)
+{
+	const struct kho_mem *ours[] = { &kho_in.dt, &kho_in.mem_cache };
+	u64 start, end;
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(ours); i++) {
+		start = max(addr, ours[i]->addr);
+		end = min(addr + len, ours[i]->addr + ours[i]->len);
+		if (start < end)
+			memblock_reserve(start, end - start);
+	}
+}
+
+#ifdef CONFIG_EFI
+/*
+ * efi_init() reads the EFI memory map after /chosen was scanned: it keeps
+ * the map itself and the ACPI tables reserved, and what firmware keeps for
+ * itself NOMAP. The DT or the mem cache must overlap none of it. Once the
+ * handover is dropped (kho_in.found false), put back what the free of the
+ * DT and the mem cache released of it.
+ */
+static const char * __init kho_check_efi(void)
+{
+	struct kho_mem range = {
+		efi.memmap.phys_map, efi.memmap.nr_map * efi.memmap.desc_size
+	};
+	const char *why = NULL;
+	efi_memory_desc_t *md;
+
+	if (!efi_enabled(EFI_MEMMAP))
+		return NULL;
+	if (kho_mem_overlaps(&range, &kho_in.dt) ||
+	    kho_mem_overlaps(&range, &kho_in.mem_cache)) {
+		why = "the DT or the mem cache overlaps the EFI memory map";
+		if (!kho_in.found)
+			kho_reserve_again(range.addr, range.len);
+	}
+	for_each_efi_memory_desc(md) {
+		switch (md->type) {
+		case EFI_LOADER_CODE:
+		case EFI_LOADER_DATA:
+		case EFI_BOOT_SERVICES_CODE:
+		case EFI_BOOT_SERVICES_DATA:
+		case EFI_CONVENTIONAL_MEMORY:
+			continue;
+		}
+		range.addr = md->phys_addr;
+		range.len = md->num_pages << EFI_PAGE_SHIFT;
+		if (!kho_mem_overlaps(&range, &kho_in.dt) &&
+		    !kho_mem_overlaps(&range, &kho_in.mem_cache))
+			continue;
+		why = why ?: "the DT or the mem cache overlaps memory the EFI memory map keeps for firmware";
+		if (!kho_in.found)
+			kho_reserve_again(range.addr, range.len);
+	}
+	return why;
+}
+#else
+static const char * __init kho_check_efi(void)
+{
+	return NULL;
+}
+#endif
+
 /* Forget a handover found in /chosen before its memory was reserved. */
 static void __init kho_drop_reserved(void)
 {
@@ -335,6 +402,14 @@ void __init kho_check_memory(void)
 	if (why) {
 		pr_warn("handover disabled: %s\n", why);
 		kho_drop_reserved();
+		return;
+	}
+	why = kho_check_efi();
+	if (why) {
+		pr_warn("handover disabled: %s\n", why);
+		kho_drop_reserved();
+		/* Put back what the free released of firmware's. */
+		kho_check_efi();
 		return;
 	}
 	memblock_mark_kho_scratch(kho_in.scratch.addr, kho_in.scratch.len);
@@ -765,9 +840,37 @@ static void __init kho_set_users(const struct kho_mem *run,
 }
 
 /*
- * What memblock_reserve_kho_mem() reserved from the mem cache: its regions
- * outside the scratch region (kho_hold_scratch() reserves inside it).
+ * The parts of a MEMBLOCK_RSRV_KHO region outside the scratch region, into
+ * @ranges (if not NULL); returns how many. kho_hold_scratch() reserves with
+ * the same flag inside the region, and memblock joins a hold with a mem
+ * cache entry that touches the region.
  */
+static size_t __init kho_outside_scratch(const struct memblock_region *r,
+					 struct kho_mem *ranges)
+{
+	const u64 start = kho_in.scratch.addr;
+	const u64 end = start + kho_in.scratch.len;
+	const u64 r_end = r->base + r->size;
+	size_t nr = 0;
+
+	if (r->base < start) {
+		if (ranges)
+			ranges[nr] = (struct kho_mem){
+				r->base, min(r_end, start) - r->base
+			};
+		nr++;
+	}
+	if (r_end > end) {
+		if (ranges)
+			ranges[nr] = (struct kho_mem){
+				max(r->base, end), r_end - max(r->base, end)
+			};
+		nr++;
+	}
+	return nr;
+}
+
+/* What memblock_reserve_kho_mem() reserved from the mem cache, sorted. */
 static int __init kho_cache_reserved(struct kho_mem **rangesp, size_t *nrp)
 {
 	struct memblock_region *r;
@@ -775,16 +878,15 @@ static int __init kho_cache_reserved(struct kho_mem **rangesp, size_t *nrp)
 	size_t nr = 0;
 
 	for_each_reserved_mem_region(r)
-		nr += r->flags & MEMBLOCK_RSRV_KHO &&
-		      !kho_in_scratch(r->base, r->size).len;
+		if (r->flags & MEMBLOCK_RSRV_KHO)
+			nr += kho_outside_scratch(r, NULL);
 	ranges = kvmalloc_array(nr ?: 1, sizeof(*ranges), GFP_KERNEL);
 	if (!ranges)
 		return -ENOMEM;
 	nr = 0;
 	for_each_reserved_mem_region(r)
-		if (r->flags & MEMBLOCK_RSRV_KHO &&
-		    !kho_in_scratch(r->base, r->size).len)
-			ranges[nr++] = (struct kho_mem){ r->base, r->size };
+		if (r->flags & MEMBLOCK_RSRV_KHO)
+			nr += kho_outside_scratch(r, ranges + nr);
 	*rangesp = ranges;
 	*nrp = nr;
 	return 0;

@@ -146,6 +146,9 @@ const char *kho_dt_check(const void *fdt, size_t len)
 				return "a DT property name is not a short string of the characters dtc accepts";
 			break;
 		case FDT_NOP:
+			/* dtc wants the root first and FDT_END right after. */
+			if (!depth)
+				return "the DT has a NOP outside its root node";
 			break;
 		case FDT_END:
 			if (next < 0)

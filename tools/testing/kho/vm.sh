@@ -14,7 +14,8 @@
 #             passes it the DT qemu made (-machine acpi=off)
 #   efi-acpi  the same, but the firmware gives ACPI tables and no DT
 # KHO_DT, on a direct boot, is DT source added to the DT qemu makes (say a
-# /reserved-memory node a machine's firmware would have).
+# /reserved-memory node a machine's firmware would have, or /memreserve/
+# entries).
 # The guest has no network card: nothing needs one, and qemu's default card
 # needs an option ROM from a package the tests do not install.
 set -euo pipefail
@@ -61,6 +62,14 @@ dt=$(mktemp -d)
 trap 'rm -rf "$dt"' EXIT
 qemu-system-aarch64 -display none -monitor none -serial none "${args[@]}" \
 	-M "$machine,dumpdtb=$dt/virt.dtb" > /dev/null
-{ dtc -q -I dtb -O dts "$dt/virt.dtb"; echo "$KHO_DT"; } > "$dt/kho.dts"
+# /memreserve/ entries go right after the DT's version line, nodes at the end.
+memreserve=$(grep -o '/memreserve/[^;]*;' <<< "$KHO_DT" || true)
+dtc -q -I dtb -O dts "$dt/virt.dtb" | {
+	read -r version
+	echo "$version"
+	echo "$memreserve"
+	cat
+	sed 's|/memreserve/[^;]*;||g' <<< "$KHO_DT"
+} > "$dt/kho.dts"
 dtc -q -I dts -O dtb -o "$dt/kho.dtb" "$dt/kho.dts"
 qemu-system-aarch64 "${opts[@]}" "${args[@]}" -dtb "$dt/kho.dtb" < $input

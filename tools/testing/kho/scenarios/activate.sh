@@ -16,7 +16,7 @@ cma=/sys/kernel/debug/cma/kho
 phys=$(printf '0x%x' $(($(cat $cma/base_pfn) * 4096)))
 expect_eq scratch_phys "$(cat $KHO/scratch_phys)" "$phys"
 expect_eq "CMA pages" "$(cat $cma/count)" 16384
-expect_log "cma: Reserved 64 MiB at $(printf '0x%016x' $phys)" 1
+expect_log "kho: scratch region $(printf '0x%016x' $phys), 0x0000000004000000 bytes\$" 1
 
 expect_eq active "$(cat $KHO/active)" 0
 [ -e $KHO/dt ] && fail "$KHO/dt exists while inactive"

@@ -125,35 +125,45 @@ static const char * __init kho_check_layout(void)
 	return NULL;
 }
 
+/* Does [@addr, @addr + @len) overlap the DT or the mem cache? */
+static bool __init kho_overlaps_handover(u64 addr, u64 len)
+{
+	const struct kho_mem r = { addr, len };
+
+	return kho_mem_overlaps(&r, &kho_in.dt) ||
+	       kho_mem_overlaps(&r, &kho_in.mem_cache);
+}
+
 /*
- * Call @fn with each range the reserved-memory nodes of @fdt place, taken as
- * 6.12's early_init_fdt_scan_reserved_mem() takes them: none if
+ * Walk the ranges the reserved-memory nodes of @fdt place, taken as 6.12's
+ * early_init_fdt_scan_reserved_mem() takes them: none if
  * /reserved-memory's cells differ from the root's, and only nodes whose
- * status is okay; no-map ones too if @nomap.
+ * status is okay; no-map ones too if @nomap. Adds their sizes to *@bytes
+ * and returns whether one overlaps the DT or the mem cache.
  */
-static void __init kho_for_each_firmware_range(const void *fdt, bool nomap,
-					       void (*fn)(u64 addr, u64 len,
-							  void *arg),
-					       void *arg)
+static bool __init kho_firmware_ranges(const void *fdt, bool nomap,
+				       phys_addr_t *bytes)
 {
 	const int cells = dt_root_addr_cells + dt_root_size_cells;
 	const __be32 *reg, *prop;
 	int node, parent, len;
 	const char *status;
+	bool hit = false;
+	u64 addr, size;
 
 	if (!fdt)
-		return;
+		return false;
 	parent = fdt_path_offset(fdt, "/reserved-memory");
 	if (parent < 0)
-		return;
+		return false;
 	prop = fdt_getprop(fdt, parent, "#address-cells", &len);
 	if (!prop || len != sizeof(*prop) ||
 	    be32_to_cpup(prop) != dt_root_addr_cells)
-		return;
+		return false;
 	prop = fdt_getprop(fdt, parent, "#size-cells", &len);
 	if (!prop || len != sizeof(*prop) ||
 	    be32_to_cpup(prop) != dt_root_size_cells)
-		return;
+		return false;
 
 	fdt_for_each_subnode(node, fdt, parent) {
 		status = fdt_getprop(fdt, node, "status", NULL);
@@ -162,21 +172,15 @@ static void __init kho_for_each_firmware_range(const void *fdt, bool nomap,
 			continue;
 		reg = fdt_getprop(fdt, node, "reg", &len);
 		for (; reg && len >= cells * (int)sizeof(*reg);
-		     len -= cells * sizeof(*reg), reg += cells)
-			fn(of_read_number(reg, dt_root_addr_cells),
-			   of_read_number(reg + dt_root_addr_cells,
-					  dt_root_size_cells), arg);
+		     len -= cells * sizeof(*reg), reg += cells) {
+			addr = of_read_number(reg, dt_root_addr_cells);
+			size = of_read_number(reg + dt_root_addr_cells,
+					      dt_root_size_cells);
+			*bytes += size;
+			hit |= kho_overlaps_handover(addr, size);
+		}
 	}
-}
-
-/* Does [@addr, @addr + @len) overlap the DT or the mem cache? */
-static void __init kho_overlap_handover(u64 addr, u64 len, void *hit)
-{
-	const struct kho_mem r = { addr, len };
-
-	if (kho_mem_overlaps(&r, &kho_in.dt) ||
-	    kho_mem_overlaps(&r, &kho_in.mem_cache))
-		*(bool *)hit = true;
+	return hit;
 }
 
 /*
@@ -189,6 +193,7 @@ static void __init kho_overlap_handover(u64 addr, u64 len, void *hit)
  */
 static const char * __init kho_check_firmware(const void *fdt)
 {
+	phys_addr_t bytes = 0;
 	bool hit = false;
 	u64 addr, len;
 	int i, n;
@@ -197,15 +202,14 @@ static const char * __init kho_check_firmware(const void *fdt)
 	    (kho_in.mem_cache.len &&
 	     memblock_is_region_reserved(kho_in.mem_cache.addr,
 					 kho_in.mem_cache.len)))
-		return "the DT or the mem cache overlaps memory reserved before them (the boot DT?)";
+		return "the DT or the mem cache overlaps the boot DT or an earlier reservation";
 	n = fdt_num_mem_rsv(fdt);
 	for (i = 0; i < n && !hit; i++)
 		if (!fdt_get_mem_rsv(fdt, i, &addr, &len))
-			kho_overlap_handover(addr, len, &hit);
+			hit = kho_overlaps_handover(addr, len);
 	if (hit)
 		return "the DT or the mem cache overlaps a /memreserve/ entry";
-	kho_for_each_firmware_range(fdt, true, kho_overlap_handover, &hit);
-	if (hit)
+	if (kho_firmware_ranges(fdt, true, &bytes))
 		return "the DT or the mem cache overlaps a reserved-memory node";
 	return NULL;
 }
@@ -260,6 +264,7 @@ static const char * __init kho_check_ram(void)
 	return NULL;
 }
 
+#ifdef CONFIG_EFI
 /* Reserve again the part of [@addr, @addr + @len) in the DT or the mem cache. */
 static void __init kho_reserve_again(u64 addr, u64 len)
 {
@@ -275,7 +280,6 @@ static void __init kho_reserve_again(u64 addr, u64 len)
 	}
 }
 
-#ifdef CONFIG_EFI
 /*
  * efi_init() reads the EFI memory map after /chosen was scanned: it keeps
  * the map itself and the ACPI tables reserved, and what firmware keeps for
@@ -293,8 +297,7 @@ static const char * __init kho_check_efi(void)
 
 	if (!efi_enabled(EFI_MEMMAP))
 		return NULL;
-	if (kho_mem_overlaps(&range, &kho_in.dt) ||
-	    kho_mem_overlaps(&range, &kho_in.mem_cache)) {
+	if (kho_overlaps_handover(range.addr, range.len)) {
 		why = "the DT or the mem cache overlaps the EFI memory map";
 		if (!kho_in.found)
 			kho_reserve_again(range.addr, range.len);
@@ -310,10 +313,10 @@ static const char * __init kho_check_efi(void)
 		}
 		range.addr = md->phys_addr;
 		range.len = md->num_pages << EFI_PAGE_SHIFT;
-		if (!kho_mem_overlaps(&range, &kho_in.dt) &&
-		    !kho_mem_overlaps(&range, &kho_in.mem_cache))
+		if (!kho_overlaps_handover(range.addr, range.len))
 			continue;
-		why = why ?: "the DT or the mem cache overlaps memory the EFI memory map keeps for firmware";
+		if (!why)
+			why = "the DT or the mem cache overlaps firmware memory (EFI memory map)";
 		if (!kho_in.found)
 			kho_reserve_again(range.addr, range.len);
 	}
@@ -501,12 +504,6 @@ void __init kho_hold_scratch(void)
 	}
 }
 
-/* Add a firmware carve-out to the bytes counted in @bytes. */
-static void __init kho_count_bytes(u64 addr, u64 len, void *bytes)
-{
-	*(phys_addr_t *)bytes += len;
-}
-
 /*
  * How many bytes firmware set aside in the DT this kernel booted with: the
  * reserved-memory nodes that name their place and keep it mapped. memblock
@@ -519,8 +516,7 @@ static phys_addr_t __init kho_firmware_reserved(void)
 {
 	phys_addr_t bytes = 0;
 
-	kho_for_each_firmware_range(initial_boot_params, false,
-				    kho_count_bytes, &bytes);
+	kho_firmware_ranges(initial_boot_params, false, &bytes);
 	return bytes;
 }
 

@@ -34,6 +34,9 @@
 #define KHO_DT_NODE_CHARS	KHO_DT_ALNUM ",._+-@"
 #define KHO_DT_PROP_CHARS	KHO_DT_ALNUM ",._+*#?-"
 
+static const char kho_dt_bad_prop_name[] =
+	"a DT property name is too long or has a character dtc refuses";
+
 /* Property names dtc gives a meaning that a KHO DT has no use for. */
 static const char * const kho_dt_reserved_props[] = {
 	"name", "phandle", "linux,phandle",
@@ -143,7 +146,7 @@ const char *kho_dt_check(const void *fdt, size_t len)
 			prop = fdt_offset_ptr(fdt, off, sizeof(*prop));
 			if (!kho_dt_prop_name_ok(strings, strings_len,
 						 fdt32_to_cpu(prop->nameoff)))
-				return "a DT property name is not a short string of the characters dtc accepts";
+				return kho_dt_bad_prop_name;
 			break;
 		case FDT_NOP:
 			/* dtc wants the root first and FDT_END right after. */
@@ -191,6 +194,7 @@ static size_t kho_dt_collect_names(const void *fdt, struct kho_dt_name *names,
 	const struct fdt_property *prop;
 	int off = 0, next, depth = 0;
 	size_t nr = 0;
+	u32 nameoff;
 	u32 tag;
 
 	parents[0] = -1;
@@ -210,10 +214,10 @@ static size_t kho_dt_collect_names(const void *fdt, struct kho_dt_name *names,
 		} else if (tag == FDT_PROP) {
 			if (names) {
 				prop = fdt_offset_ptr(fdt, off, sizeof(*prop));
+				nameoff = fdt32_to_cpu(prop->nameoff);
 				names[nr].owner = parents[depth];
 				names[nr].is_prop = true;
-				names[nr].name = fdt_string(fdt,
-					fdt32_to_cpu(prop->nameoff));
+				names[nr].name = fdt_string(fdt, nameoff);
 			}
 			nr++;
 		}
@@ -542,7 +546,7 @@ EXPORT_SYMBOL_IF_KUNIT(kho_mem_count_users);
  * Return: true if one entry of @ranges holds all of @r, found in O(log @nr).
  */
 bool kho_ranges_hold(const struct kho_mem *ranges, size_t nr,
-			    const struct kho_mem *r)
+		     const struct kho_mem *r)
 {
 	u64 start = r->addr, end = r->addr + r->len;
 	size_t lo = 0, hi = nr, mid;

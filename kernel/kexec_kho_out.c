@@ -554,7 +554,7 @@ early_param("kho_scratch", kho_scratch_setup);
  */
 static phys_addr_t __init kho_alloc_in_one_zone(phys_addr_t size)
 {
-	phys_addr_t addr;
+	phys_addr_t addr, start, end;
 	struct zone *zone;
 	int z, nid;
 
@@ -563,10 +563,11 @@ static phys_addr_t __init kho_alloc_in_one_zone(phys_addr_t size)
 			zone = &NODE_DATA(nid)->node_zones[z];
 			if (!populated_zone(zone))
 				continue;
+			start = PFN_PHYS(zone->zone_start_pfn);
+			end = PFN_PHYS(zone_end_pfn(zone));
 			addr = memblock_phys_alloc_range(size,
-					CMA_MIN_ALIGNMENT_BYTES,
-					PFN_PHYS(zone->zone_start_pfn),
-					PFN_PHYS(zone_end_pfn(zone)));
+							 CMA_MIN_ALIGNMENT_BYTES,
+							 start, end);
 			if (addr) {
 				/* As cma_declare_contiguous_nid() does. */
 				kmemleak_ignore_phys(addr);

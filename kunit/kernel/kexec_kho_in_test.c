@@ -237,7 +237,7 @@ static void kho_in_rejects_long_shared_name(struct kunit *test)
 
 	KUNIT_EXPECT_STREQ(test, kho_in_check(fdt, size, ctx->cache, ctx->nr,
 					      &scratch, test_is_ram),
-			   "a DT property name is not a short string of the characters dtc accepts");
+			   "a DT property name is too long or has a character dtc refuses");
 }
 
 /* A node ends after the root did, and a sibling of the root follows. */

@@ -16,8 +16,9 @@
  *  - kho_mem_count_users() visits the given cache's ranges in order, each
  *    exactly once, in at most 2n + m runs.
  * A property that does not hold aborts, which libFuzzer reports. With
- * KHO_FUZZ_ACCEPTED set to a directory, every DT kho_dt_check() accepts is
- * written there, for dtc to read.
+ * KHO_FUZZ_ACCEPTED set to a directory, every DT that activation accepts
+ * (kho_dt_check() and kho_dt_check_unique()) is written there, for dtc to
+ * read.
  */
 
 #include <assert.h>
@@ -197,9 +198,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		goto out;
 	}
 	check(host_fdt_check_full(fdt, dt_len) == 0);
-	save_accepted(fdt, fdt_totalsize(fdt));
 	err = kho_dt_check_unique(fdt);
 	check(err == 0 || err == -EINVAL);
+	/* What activation accepts. */
+	if (!err)
+		save_accepted(fdt, fdt_totalsize(fdt));
 
 	entries = count_entries(fdt);
 	lines = kho_fuzz_log_lines;

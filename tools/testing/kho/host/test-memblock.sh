@@ -8,6 +8,9 @@ set -euo pipefail
 : "${TREE:?}"
 
 sim=$TREE/tools/testing/memblock
+# The simulator builds in the tree: leave it as make tree made it (make
+# series compares the tree with the series).
+trap 'make -s -C "$sim" clean' EXIT
 for numa in 0 1; do
 	make -s -C "$sim" clean
 	make -s -C "$sim" -j"${JOBS:-2}" NUMA=$numa

@@ -22,9 +22,10 @@ case "$kho_stage" in
 	# is clear in the flags /proc/kpageflags gives for each.
 	first=$(dmesg | sed -n 's/.*does not name were freed, the first at \(0x[0-9a-f]*\)$/\1/p')
 	page=$(($(awk '/^KernelPageSize/ { print $2; exit }' /proc/self/smaps) * 1024))
-	reserved=$(dd if=/proc/kpageflags bs=8 skip=$((first / page)) count=16 2>/dev/null |
-		od -A n -t x8 -v | tr -s ' ' '\n' | grep . |
-		sed 's/.*\(.\)........$/\1/' | grep -c '[13579bdf]')
+	flags=$(dd if=/proc/kpageflags bs=8 skip=$((first / page)) count=16 2>/dev/null |
+		od -A n -t x8 -v | tr -s ' ' '\n' | grep .)
+	expect_eq "flags read" "$(echo "$flags" | grep -c .)" 16
+	reserved=$(echo "$flags" | sed 's/.*\(.\)........$/\1/' | grep -c '[13579bdf]')
 	expect_eq "reserved pages of the 16" "$reserved" 0
 	pass
 	;;

@@ -31,6 +31,8 @@ enum kho_corruption {
 	KHO_CORRUPT_TRUNCATED,
 	KHO_CORRUPT_NOMAP,
 	KHO_CORRUPT_UNNAMED,
+	KHO_CORRUPT_RMEM_NOSTART,
+	KHO_CORRUPT_RMEM_SIZE,
 };
 
 static const char * const kho_corruption_names[] = {
@@ -45,17 +47,44 @@ static const char * const kho_corruption_names[] = {
 	[KHO_CORRUPT_TRUNCATED] = "truncated",
 	[KHO_CORRUPT_NOMAP] = "nomap",
 	[KHO_CORRUPT_UNNAMED] = "unnamed",
+	[KHO_CORRUPT_RMEM_NOSTART] = "rmem_nostart",
+	[KHO_CORRUPT_RMEM_SIZE] = "rmem_size",
 };
 
 static enum kho_corruption kho_corruption;
 static void *kho_corrupt_fdt;
 static struct kho_mem *kho_corrupt_cache;
 
+/*
+ * Damage the first reserve_mem node of @fdt: drop its start, or make its
+ * size one page more than its mem entry's.
+ */
+static int kho_corrupt_reserve_mem(void *fdt)
+{
+	const fdt64_t *size;
+	int node, err;
+
+	node = fdt_node_offset_by_compatible(fdt, 0, RESERVE_MEM_KHO_COMPATIBLE);
+	if (node < 0) {
+		pr_warn("corrupt: the DT has no reserve_mem node\n");
+		return -ENOENT;
+	}
+	if (kho_corruption == KHO_CORRUPT_RMEM_NOSTART) {
+		err = fdt_nop_property(fdt, node, "start");
+	} else {
+		size = fdt_getprop(fdt, node, "size", NULL);
+		err = size ? fdt_setprop_inplace_u64(fdt, node, "size",
+						     fdt64_to_cpu(*size) + PAGE_SIZE) :
+			     -FDT_ERR_NOTFOUND;
+	}
+	return err ? kho_fdt_errno(err) : 0;
+}
+
 /* Damage a copy of the DT. */
 static int kho_corrupt_dt(struct kho_segments *seg)
 {
 	char *compatible;
-	int len;
+	int len, err = 0;
 
 	kho_corrupt_fdt = kvmemdup(seg->fdt, seg->fdt_len, GFP_KERNEL);
 	if (!kho_corrupt_fdt)
@@ -71,16 +100,20 @@ static int kho_corrupt_dt(struct kho_segments *seg)
 		if (compatible && len > 1)
 			compatible[len - 2] = '9';
 		break;
+	case KHO_CORRUPT_RMEM_NOSTART:
+	case KHO_CORRUPT_RMEM_SIZE:
+		err = kho_corrupt_reserve_mem(kho_corrupt_fdt);
+		break;
 	default:
 		fdt_set_totalsize(kho_corrupt_fdt, seg->fdt_len + PAGE_SIZE);
 		break;
 	}
+	if (err)
+		return err;
 	seg->fdt = kho_corrupt_fdt;
 	return 0;
 }
 
-/* Damage a copy of the mem cache, one entry larger for an extra range. */
-/* Put @mem in its place in the sorted @c of *@nr entries, with room for it. */
 static void kho_corrupt_insert(struct kho_mem *c, size_t *nr,
 			       const struct kho_mem *mem)
 {
@@ -227,6 +260,8 @@ int kho_corrupt_segments(struct kho_segments *seg, phys_addr_t scratch)
 	case KHO_CORRUPT_BAD_HEADER:
 	case KHO_CORRUPT_COMPATIBLE:
 	case KHO_CORRUPT_TOTALSIZE:
+	case KHO_CORRUPT_RMEM_NOSTART:
+	case KHO_CORRUPT_RMEM_SIZE:
 		return kho_corrupt_dt(seg);
 	default:
 		return kho_corrupt_mem_cache(seg, scratch);

@@ -53,6 +53,8 @@ struct resource;
 /* Root compatible of the KHO device tree, and name of the memory property. */
 #define KHO_FDT_COMPATIBLE	"kho-v1"
 #define KHO_MEM_PROP		"mem"
+/* Compatible of the node that hands a reserve_mem= region on. */
+#define RESERVE_MEM_KHO_COMPATIBLE	"reserve-mem-v1"
 
 #ifdef CONFIG_KEXEC_KHO
 int register_kho_notifier(struct notifier_block *nb);
@@ -75,6 +77,10 @@ bool is_kho_boot(void);
 const void *kho_get_fdt(void);
 void *kho_claim_mem(const struct kho_mem *mem);
 void kho_return_mem(const struct kho_mem *mem);
+phys_addr_t kho_revive_reserve_mem(const char *name, phys_addr_t size,
+				   phys_addr_t align);
+void kho_record_reserve_mem(const char *name, phys_addr_t start,
+			    phys_addr_t size, phys_addr_t align);
 #else
 static inline int register_kho_notifier(struct notifier_block *nb)
 {
@@ -164,6 +170,18 @@ static inline void *kho_claim_mem(const struct kho_mem *mem)
 }
 
 static inline void kho_return_mem(const struct kho_mem *mem)
+{
+}
+
+static inline phys_addr_t kho_revive_reserve_mem(const char *name,
+						 phys_addr_t size,
+						 phys_addr_t align)
+{
+	return 0;
+}
+
+static inline void kho_record_reserve_mem(const char *name, phys_addr_t start,
+					  phys_addr_t size, phys_addr_t align)
 {
 }
 #endif /* CONFIG_KEXEC_KHO */

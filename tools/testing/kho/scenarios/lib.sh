@@ -293,3 +293,42 @@ padded_initrd()
 		fail "cannot pad $1 to $2 MiB"
 	expect_eq "size of $1" "$(stat -c %s "$1")" $(($2 << 20))
 }
+
+# expect_reserved WHAT ADDR BYTES all|none: all or none of the pages of
+# [ADDR, ADDR + BYTES) have KPF_RESERVED (bit 32) set in /proc/kpageflags;
+# a page the page allocator was given back has it clear.
+expect_reserved()
+{
+	local page n flags reserved want
+
+	page=$(($(awk '/^KernelPageSize/ { print $2; exit }' /proc/self/smaps) * 1024))
+	n=$((($2 % page + $3 + page - 1) / page))
+	flags=$(dd if=/proc/kpageflags bs=8 skip=$(($2 / page)) count=$n 2>/dev/null |
+		od -A n -t x8 -v | tr -s ' ' '\n' | grep .)
+	expect_eq "$1: flags read" "$(echo "$flags" | grep -c .)" "$n"
+	reserved=$(echo "$flags" | sed 's/.*\(.\)........$/\1/' | grep -c '[13579bdf]')
+	case $4 in all) want=$n ;; none) want=0 ;; esac
+	expect_eq "$1: reserved pages of $n" "$reserved" "$want"
+}
+
+# ramoops_region: where ramoops says its memory is, as 0x followed by
+# lowercase hexadecimal digits.
+ramoops_region()
+{
+	local a
+
+	a=$(dmesg | sed -n 's/.*ramoops: using 0x[0-9a-f]*@\(0x[0-9a-f]*\),.*/\1/p')
+	[ -n "$a" ] || fail "ramoops did not say where its memory is"
+	printf '0x%x\n' $((a))
+}
+
+# boot_map_region: where tracing mapped the boot_map instance, as
+# ramoops_region gives it.
+boot_map_region()
+{
+	local a
+
+	a=$(dmesg | sed -n 's/.*mapped boot instance boot_map at physical memory \(0x[0-9a-f]*\) .*/\1/p')
+	[ -n "$a" ] || fail "tracing did not map the boot_map instance"
+	printf '0x%x\n' $((a))
+}

@@ -22,4 +22,17 @@ static inline bool kho_scratch_exhausted(phys_addr_t size, phys_addr_t start,
 }
 #endif
 
+/* reserve_mem= allocates as it would without a handover. */
+static inline phys_addr_t kho_revive_reserve_mem(const char *name,
+						 phys_addr_t size,
+						 phys_addr_t align)
+{
+	return 0;
+}
+
+static inline void kho_record_reserve_mem(const char *name, phys_addr_t start,
+					  phys_addr_t size, phys_addr_t align)
+{
+}
+
 #endif

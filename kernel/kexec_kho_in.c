@@ -12,6 +12,7 @@
 #include <linux/init.h>
 #include <linux/cma.h>
 #include <linux/efi.h>
+#include <linux/highmem.h>
 #include <linux/initrd.h>
 #include <linux/io.h>
 #include <linux/kexec_handover.h>
@@ -781,14 +782,8 @@ void *kho_claim_mem(const struct kho_mem *mem)
 }
 EXPORT_SYMBOL_GPL(kho_claim_mem);
 
-/**
- * kho_return_mem() - drop this user's reference to handed-over memory
- * @mem: an entry of a "mem" property, claimed or not
- *
- * Each page starts with one reference per "mem" entry that names it; a
- * page whose last reference goes returns to the page allocator.
- */
-void kho_return_mem(const struct kho_mem *mem)
+/* Drop a reference to each page of @mem; clear those freed if @clear. */
+static void kho_put_pages(const struct kho_mem *mem, bool clear)
 {
 	struct kho_mem pages = kho_handed_over(mem);
 	unsigned long pfn;
@@ -804,11 +799,41 @@ void kho_return_mem(const struct kho_mem *mem)
 
 		if (WARN_ON_ONCE(!page_ref_count(page)))
 			continue;
-		if (page_ref_dec_and_test(page))
-			free_reserved_page(page);
+		if (!page_ref_dec_and_test(page))
+			continue;
+		if (clear)
+			clear_highpage(page);
+		free_reserved_page(page);
 	}
 }
+
+/**
+ * kho_return_mem() - drop this user's reference to handed-over memory
+ * @mem: an entry of a "mem" property, claimed or not
+ *
+ * Each page starts with one reference per "mem" entry that names it; a
+ * page whose last reference goes returns to the page allocator.
+ */
+void kho_return_mem(const struct kho_mem *mem)
+{
+	kho_put_pages(mem, false);
+}
 EXPORT_SYMBOL_GPL(kho_return_mem);
+
+/**
+ * kho_return_mem_cleared() - kho_return_mem(), clearing the pages it frees
+ * @mem: an entry of a "mem" property, claimed or not
+ *
+ * For memory whose old contents a later boot could take for its own: the
+ * records of a persistent region, say, which a region allocated afresh in
+ * the same place would otherwise find valid. Pages another entry still
+ * names are left as they are.
+ */
+void kho_return_mem_cleared(const struct kho_mem *mem)
+{
+	kho_put_pages(mem, true);
+}
+EXPORT_SYMBOL_GPL(kho_return_mem_cleared);
 
 /* Pages the mem cache reserved that no "mem" entry names, freed. */
 static unsigned long kho_unnamed_pages __initdata;

@@ -21,8 +21,8 @@
  *   The range is reserved already: the handover reserved it.
  * - Every other node of that kind (mismatched, malformed, sharing memory with
  *   another node, or named by no reserve_mem=) revives nothing and its memory
- *   goes back to the page allocator once the handover's memory is counted,
- *   with one log line each.
+ *   goes back to the page allocator, cleared, once the handover's memory is
+ *   counted, with one log line each.
  *
  * A revived region is recorded like a fresh one, so the next handover names
  * it again and a chain of kernels keeps it at one address.
@@ -353,7 +353,11 @@ static bool __init reserve_mem_kho_was_seen(const char *name, int node,
 	return false;
 }
 
-/* Free what a node that revived nothing names, saying why if no one did. */
+/*
+ * Free what a node that revived nothing names, saying why if no one did. The
+ * pages are cleared: a region allocated in their place later must not find
+ * this one's records and take them for the previous kernel's.
+ */
 static void __init reserve_mem_kho_free_node(const void *fdt, int node)
 {
 	struct reserve_mem_kho_region old;
@@ -383,7 +387,7 @@ static void __init reserve_mem_kho_free_node(const void *fdt, int node)
 			.len = get_unaligned(&mem[i].len),
 		};
 
-		kho_return_mem(&entry);
+		kho_return_mem_cleared(&entry);
 	}
 }
 

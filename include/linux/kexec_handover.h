@@ -77,6 +77,7 @@ bool is_kho_boot(void);
 const void *kho_get_fdt(void);
 void *kho_claim_mem(const struct kho_mem *mem);
 void kho_return_mem(const struct kho_mem *mem);
+void kho_return_mem_cleared(const struct kho_mem *mem);
 phys_addr_t kho_revive_reserve_mem(const char *name, phys_addr_t size,
 				   phys_addr_t align);
 void kho_record_reserve_mem(const char *name, phys_addr_t start,
@@ -170,6 +171,10 @@ static inline void *kho_claim_mem(const struct kho_mem *mem)
 }
 
 static inline void kho_return_mem(const struct kho_mem *mem)
+{
+}
+
+static inline void kho_return_mem_cleared(const struct kho_mem *mem)
 {
 }
 

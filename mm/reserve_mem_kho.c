@@ -123,7 +123,7 @@ reserve_mem_kho_check_node(const void *fdt, int node,
 		return "its size is 0 or wraps";
 	if (!is_power_of_2(region->align) || region->align < SMP_CACHE_BYTES ||
 	    !IS_ALIGNED(start, region->align))
-		return "its alignment is not a power of two of a cache line or more, or its start lacks it";
+		return "its align is under a cache line, not a power of two, or not its start's";
 	if (get_unaligned(&mem->addr) != start ||
 	    get_unaligned(&mem->len) != size)
 		return "its mem entry is not its start and size";
@@ -219,8 +219,8 @@ static bool __init reserve_mem_kho_can_revive(const void *fdt, int node,
 		return false;
 	}
 	if (old->mem.len != size || old->align != align) {
-		pr_warn("%s not revived: the previous kernel's had size %#llx and alignment %#llx, this one asks for %pa and %pa; allocating it anew, the old memory is freed\n",
-			name, old->mem.len, old->align, &size, &align);
+		pr_warn("%s not revived: the previous kernel's had size %#llx and alignment %#llx, this one asks for %#llx and %#llx; allocating it anew, the old memory is freed\n",
+			name, old->mem.len, old->align, (u64)size, (u64)align);
 		return false;
 	}
 	sharer = reserve_mem_kho_sharer(fdt, node, &old->mem);

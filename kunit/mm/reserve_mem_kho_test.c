@@ -82,7 +82,7 @@ static void *rmem_dt(struct kunit *test, const struct rmem_node *nodes,
 static void rmem_name_ok(struct kunit *test)
 {
 	KUNIT_EXPECT_TRUE(test, reserve_mem_kho_name_ok("oops"));
-	KUNIT_EXPECT_TRUE(test, reserve_mem_kho_name_ok("trace,boot_1.a+b-"));
+	KUNIT_EXPECT_TRUE(test, reserve_mem_kho_name_ok("t,b_1.A+b-"));
 	KUNIT_EXPECT_TRUE(test, reserve_mem_kho_name_ok("fifteen_chars_x"));
 	KUNIT_EXPECT_FALSE(test, reserve_mem_kho_name_ok(""));
 	KUNIT_EXPECT_FALSE(test, reserve_mem_kho_name_ok("sixteen_chars_xy"));
@@ -124,7 +124,7 @@ static const char bad_u64[] = "its start, size or align is missing or not a u64"
 static const char bad_mem[] = "its mem property is not one entry";
 static const char bad_size[] = "its size is 0 or wraps";
 static const char bad_align[] =
-	"its alignment is not a power of two of a cache line or more, or its start lacks it";
+	"its align is under a cache line, not a power of two, or not its start's";
 static const char bad_entry[] = "its mem entry is not its start and size";
 
 static const struct rmem_bad_case rmem_bad_cases[] = {
@@ -207,6 +207,7 @@ static struct kunit_suite reserve_mem_kho_suite = {
 	.name = "reserve_mem_kho",
 	.test_cases = reserve_mem_kho_cases,
 };
+
 kunit_test_suite(reserve_mem_kho_suite);
 
 MODULE_DESCRIPTION("KUnit tests for reserve_mem regions across Kexec HandOver");

@@ -21,5 +21,6 @@ operator would, from a shell. Lines starting with '#' are the commands.
 TEXT
 
 "$(dirname "$0")/vm.sh" run "$1" "$2" quiet kho_scratch=64M \
-	kho_test.enable=1 kho_scenario=demo |
+	kho_test.enable=1 reserve_mem=2M:4096:oops ramoops.mem_name=oops \
+	ramoops.pmsg_size=0x10000 kho_scenario=demo |
 	tr -d '\r' | sed -n '/^###/,$p'

@@ -56,7 +56,7 @@ case $stage in
 	expect_log "$m: its mem entry is not its start and size; allocating it anew\$" 1
 	expect_not_revived oops "$kho_expect_oops" $((2 << 20)) "$oops"
 	expect_no_token $(echo "$kho_expect_tokens" | tr , " ")
-	expect_log "reserve_mem: trace not revived: the previous kernel's had size 0x100000 and alignment 0x10000, this one asks for 0x0*200000 and 0x0*10000; allocating it anew, the old memory is freed\$" 1
+	expect_log "reserve_mem: trace not revived: the previous kernel's had size 0x100000 and alignment 0x10000, this one asks for 0x200000 and 0x10000; allocating it anew, the old memory is freed\$" 1
 	expect_not_revived trace "$kho_expect_trace" $((1 << 20)) "$trace"
 	gone=$(dmesg | sed -n 's/.*reserve_mem: gone not revived: no reserve_mem= names it; its 0x100000 bytes at \(0x[0-9a-f]*\) are freed$/\1/p')
 	[ -n "$gone" ] || fail "no line says that gone was freed"

@@ -27,7 +27,7 @@ DEBIAN_SCENARIOS ?= handover_one_hop handover_chain handover_corrupt \
 		    handover_large handover_kfence handover_numa \
 		    handover_scratch_held handover_scratch_zone \
 		    handover_unnamed handover_nomap_efi kexec_plain \
-		    kexec_cma
+		    kexec_cma reserve_mem_chain
 SOURCE_TARBALL	:= /usr/src/linux-source-6.12.tar.xz
 
 export CCACHE_DIR ?= $(HOME)/.cache/ccache-kho

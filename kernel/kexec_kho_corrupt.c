@@ -16,6 +16,7 @@
 #include <linux/mm.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/unaligned.h>
 
 #include "kexec_kho_internal.h"
 
@@ -61,8 +62,9 @@ static struct kho_mem *kho_corrupt_cache;
  */
 static int kho_corrupt_reserve_mem(void *fdt)
 {
-	const fdt64_t *size;
+	const void *prop;
 	int node, err;
+	u64 size;
 
 	node = fdt_node_offset_by_compatible(fdt, 0, RESERVE_MEM_KHO_COMPATIBLE);
 	if (node < 0) {
@@ -72,10 +74,12 @@ static int kho_corrupt_reserve_mem(void *fdt)
 	if (kho_corruption == KHO_CORRUPT_RMEM_NOSTART) {
 		err = fdt_nop_property(fdt, node, "start");
 	} else {
-		size = fdt_getprop(fdt, node, "size", NULL);
-		err = size ? fdt_setprop_inplace_u64(fdt, node, "size",
-						     fdt64_to_cpu(*size) + PAGE_SIZE) :
-			     -FDT_ERR_NOTFOUND;
+		prop = fdt_getprop(fdt, node, "size", NULL);
+		if (!prop)
+			return -ENOENT;
+		size = get_unaligned((const u64 *)prop) + PAGE_SIZE;
+		err = fdt_setprop_inplace(fdt, node, "size", &size,
+					  sizeof(size));
 	}
 	return err ? kho_fdt_errno(err) : 0;
 }

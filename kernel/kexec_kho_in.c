@@ -782,8 +782,14 @@ void *kho_claim_mem(const struct kho_mem *mem)
 }
 EXPORT_SYMBOL_GPL(kho_claim_mem);
 
-/* Drop a reference to each page of @mem; clear those freed if @clear. */
-static void kho_put_pages(const struct kho_mem *mem, bool clear)
+/**
+ * kho_return_mem() - drop this user's reference to handed-over memory
+ * @mem: an entry of a "mem" property, claimed or not
+ *
+ * Each page starts with one reference per "mem" entry that names it; a
+ * page whose last reference goes returns to the page allocator.
+ */
+void kho_return_mem(const struct kho_mem *mem)
 {
 	struct kho_mem pages = kho_handed_over(mem);
 	unsigned long pfn;
@@ -799,39 +805,58 @@ static void kho_put_pages(const struct kho_mem *mem, bool clear)
 
 		if (WARN_ON_ONCE(!page_ref_count(page)))
 			continue;
-		if (!page_ref_dec_and_test(page))
+		if (page_ref_dec_and_test(page))
+			free_reserved_page(page);
+	}
+}
+EXPORT_SYMBOL_GPL(kho_return_mem);
+
+/* Drop @users references to each page of @run; clear the pages freed. */
+static void kho_put_cleared(const struct kho_mem *run, unsigned long users,
+			    void *arg)
+{
+	unsigned long pfn;
+
+	for (pfn = PHYS_PFN(run->addr); pfn < PHYS_PFN(run->addr + run->len);
+	     pfn++) {
+		struct page *page = pfn_to_page(pfn);
+
+		if (WARN_ON_ONCE(page_ref_count(page) < users))
 			continue;
-		if (clear)
-			clear_highpage(page);
+		if (!page_ref_sub_and_test(page, users))
+			continue;
+		clear_highpage(page);
 		free_reserved_page(page);
 	}
 }
 
 /**
- * kho_return_mem() - drop this user's reference to handed-over memory
- * @mem: an entry of a "mem" property, claimed or not
- *
- * Each page starts with one reference per "mem" entry that names it; a
- * page whose last reference goes returns to the page allocator.
- */
-void kho_return_mem(const struct kho_mem *mem)
-{
-	kho_put_pages(mem, false);
-}
-EXPORT_SYMBOL_GPL(kho_return_mem);
-
-/**
- * kho_return_mem_cleared() - kho_return_mem(), clearing the pages it frees
- * @mem: an entry of a "mem" property, claimed or not
+ * kho_return_mem_cleared() - kho_return_mem() for many entries, clearing
+ * @mem: entries of "mem" properties, claimed or not
+ * @nr: number of @mem
  *
  * For memory whose old contents a later boot could take for its own: the
  * records of a persistent region, say, which a region allocated afresh in
- * the same place would otherwise find valid. Pages another entry still
- * names are left as they are.
+ * the same place would otherwise find valid. Pages the last reference
+ * leaves are cleared before they are freed; pages another entry still
+ * names are left as they are. Costs O(n log n) for n entries plus the
+ * pages they name, however they overlap; entries of length 0 name nothing.
+ *
+ * Return: 0; -EINVAL, with a warning and nothing returned, if KHO did not
+ * hand over one of @mem; -ENOMEM.
  */
-void kho_return_mem_cleared(const struct kho_mem *mem)
+int kho_return_mem_cleared(const struct kho_mem *mem, size_t nr)
 {
-	kho_put_pages(mem, true);
+	size_t i;
+
+	for (i = 0; i < nr; i++) {
+		if (mem[i].len && !kho_handed_over(&mem[i]).len) {
+			pr_warn("return of [0x%llx+0x%llx) refused: not handed over\n",
+				mem[i].addr, mem[i].len);
+			return -EINVAL;
+		}
+	}
+	return kho_mem_count_entries(mem, nr, kho_put_cleared, NULL);
 }
 EXPORT_SYMBOL_GPL(kho_return_mem_cleared);
 

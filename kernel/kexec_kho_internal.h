@@ -110,6 +110,10 @@ int kho_mem_count_users(const void *fdt, const struct kho_mem *ranges,
 			void (*visit)(const struct kho_mem *run,
 				      unsigned long users, void *arg),
 			void *arg);
+int kho_mem_count_entries(const struct kho_mem *mem, size_t nr,
+			  void (*visit)(const struct kho_mem *run,
+					unsigned long users, void *arg),
+			  void *arg);
 int kho_mem_cache_build(const void *fdt, phys_addr_t scratch_base,
 			phys_addr_t scratch_size, struct kho_mem **cachep,
 			size_t *nrp);

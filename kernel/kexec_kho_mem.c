@@ -461,6 +461,42 @@ static int kho_u64_cmp(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/*
+ * Entries [a, b) with sorted starts and ends, swept over @ranges: @visit is
+ * called for each longest run whose pages the same number of entries name.
+ */
+static void kho_mem_sweep(u64 *starts, u64 *ends, size_t n,
+			  const struct kho_mem *ranges, size_t nr,
+			  void (*visit)(const struct kho_mem *run,
+					unsigned long users, void *arg),
+			  void *arg)
+{
+	size_t s = 0, e = 0, i;
+	struct kho_mem run;
+	u64 end;
+
+	sort(starts, n, sizeof(*starts), kho_u64_cmp, NULL);
+	sort(ends, n, sizeof(*ends), kho_u64_cmp, NULL);
+	for (i = 0; i < nr; i++) {
+		run.addr = ranges[i].addr;
+		end = ranges[i].addr + ranges[i].len;
+		while (run.addr < end) {
+			/* Entries [a, b) with a <= addr < b name the page. */
+			while (s < n && starts[s] <= run.addr)
+				s++;
+			while (e < n && ends[e] <= run.addr)
+				e++;
+			run.len = end - run.addr;
+			if (s < n && starts[s] - run.addr < run.len)
+				run.len = starts[s] - run.addr;
+			if (e < n && ends[e] - run.addr < run.len)
+				run.len = ends[e] - run.addr;
+			visit(&run, s - e, arg);
+			run.addr += run.len;
+		}
+	}
+}
+
 /**
  * kho_mem_count_users() - how many "mem" entries name each page of some ranges
  * @fdt: a KHO DT whose "mem" properties are whole numbers of entries
@@ -485,9 +521,9 @@ int kho_mem_count_users(const void *fdt, const struct kho_mem *ranges,
 			void *arg)
 {
 	struct kho_mem_iter it = {};
-	size_t count = 0, n = 0, s = 0, e = 0, i;
-	struct kho_mem pages, run;
-	u64 *starts, *ends, end;
+	size_t count = 0, n = 0;
+	struct kho_mem pages;
+	u64 *starts, *ends;
 	int j, err = 0;
 
 	while (kho_mem_iter_next(fdt, &it))
@@ -510,32 +546,63 @@ int kho_mem_count_users(const void *fdt, const struct kho_mem *ranges,
 			ends[n++] = pages.addr + pages.len;
 		}
 	}
-	sort(starts, n, sizeof(*starts), kho_u64_cmp, NULL);
-	sort(ends, n, sizeof(*ends), kho_u64_cmp, NULL);
-
-	for (i = 0; i < nr; i++) {
-		run.addr = ranges[i].addr;
-		end = ranges[i].addr + ranges[i].len;
-		while (run.addr < end) {
-			/* Entries [a, b) with a <= addr < b name the page. */
-			while (s < n && starts[s] <= run.addr)
-				s++;
-			while (e < n && ends[e] <= run.addr)
-				e++;
-			run.len = end - run.addr;
-			if (s < n && starts[s] - run.addr < run.len)
-				run.len = starts[s] - run.addr;
-			if (e < n && ends[e] - run.addr < run.len)
-				run.len = ends[e] - run.addr;
-			visit(&run, s - e, arg);
-			run.addr += run.len;
-		}
-	}
+	kho_mem_sweep(starts, ends, n, ranges, nr, visit, arg);
 free:
 	kvfree(starts);
 	return err;
 }
 EXPORT_SYMBOL_IF_KUNIT(kho_mem_count_users);
+
+/**
+ * kho_mem_count_entries() - how many of some entries name each page they name
+ * @mem: the entries
+ * @nr: number of @mem
+ * @visit: called, in address order, for each longest run of pages that the
+ *	   same number of entries name, that number being at least 1
+ * @arg: passed to @visit
+ *
+ * kho_mem_count_users() for a list of entries instead of a DT: O(n log n)
+ * for n entries plus the pages they name, however they overlap.
+ *
+ * Return: 0; -EINVAL for an entry that wraps around the address space;
+ * -ENOMEM.
+ */
+int kho_mem_count_entries(const struct kho_mem *mem, size_t nr,
+			  void (*visit)(const struct kho_mem *run,
+					unsigned long users, void *arg),
+			  void *arg)
+{
+	struct kho_mem *ranges;
+	size_t i, n = 0;
+	u64 *starts, *ends;
+	int err = 0;
+
+	ranges = kvmalloc_array(nr ?: 1, sizeof(*ranges) + 2 * sizeof(*starts),
+				GFP_KERNEL);
+	if (!ranges)
+		return -ENOMEM;
+	starts = (u64 *)(ranges + (nr ?: 1));
+	ends = starts + (nr ?: 1);
+
+	for (i = 0; i < nr; i++) {
+		if (!kho_mem_pages(&mem[i], &ranges[n])) {
+			err = -EINVAL;
+			goto free;
+		}
+		if (!ranges[n].len)
+			continue;
+		starts[n] = ranges[n].addr;
+		ends[n] = ranges[n].addr + ranges[n].len;
+		n++;
+	}
+	sort(ranges, n, sizeof(*ranges), kho_mem_cmp, NULL);
+	kho_mem_sweep(starts, ends, n, ranges, kho_merge_mem(ranges, n), visit,
+		      arg);
+free:
+	kvfree(ranges);
+	return err;
+}
+EXPORT_SYMBOL_IF_KUNIT(kho_mem_count_entries);
 
 /**
  * kho_ranges_hold() - does a range of a sorted list hold another?

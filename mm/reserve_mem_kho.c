@@ -14,8 +14,8 @@
  *
  * - Out: at activation, each region becomes a node of the KHO DT named as the
  *   region, compatible with "reserve-mem-v1", with the u64 properties "start",
- *   "size" and "align" (big-endian, as DT numbers are) and one "mem" entry
- *   for the region.
+ *   "size" and "align" (native-endian, as every KHO property is) and one
+ *   "mem" entry for the region.
  * - In: in a KHO boot, a reserve_mem= whose name, size and alignment equal
  *   those of a handed-over node takes the node's range instead of allocating.
  *   The range is reserved already: the handover reserved it.
@@ -35,7 +35,9 @@
 #include <linux/libfdt.h>
 #include <linux/log2.h>
 #include <linux/memblock.h>
+#include <linux/mm.h>
 #include <linux/notifier.h>
+#include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/unaligned.h>
 #include <kunit/visibility.h>
@@ -51,16 +53,9 @@
 static struct reserve_mem_kho_region reserve_mem_kho_out[RESERVE_MEM_MAX_ENTRIES];
 static unsigned int reserve_mem_kho_nr_out;
 
-/*
- * The names reserve_mem= looked up in the handover, and the node each one
- * revived (-1 for none): the nodes of those names that were not revived were
- * reported already when they are freed.
- */
-static struct {
-	char name[RESERVE_MEM_NAME_SIZE];
-	int node;
-} reserve_mem_kho_seen[RESERVE_MEM_MAX_ENTRIES] __initdata;
-static unsigned int reserve_mem_kho_nr_seen __initdata;
+/* The nodes of the handover that reserve_mem= revived, by offset. */
+static int reserve_mem_kho_revived[RESERVE_MEM_MAX_ENTRIES] __initdata;
+static unsigned int reserve_mem_kho_nr_revived __initdata;
 
 /**
  * reserve_mem_kho_name_ok() - can a region of this name be handed over?
@@ -81,13 +76,13 @@ EXPORT_SYMBOL_IF_KUNIT(reserve_mem_kho_name_ok);
 static bool reserve_mem_kho_get_u64(const void *fdt, int node,
 				    const char *name, u64 *val)
 {
-	const fdt64_t *prop;
+	const u64 *prop;
 	int len;
 
 	prop = fdt_getprop(fdt, node, name, &len);
 	if (!prop || len != sizeof(*prop))
 		return false;
-	*val = fdt64_to_cpu(get_unaligned(prop));
+	*val = get_unaligned(prop);
 	return true;
 }
 
@@ -141,7 +136,8 @@ EXPORT_SYMBOL_IF_KUNIT(reserve_mem_kho_check_node);
  * @mem: the region
  *
  * Two consumers must not write to the same bytes. Sharing a page is fine:
- * each "mem" entry holds its own reference to the page.
+ * each "mem" entry holds its own reference to the page. An entry of length
+ * 0 names no bytes.
  *
  * Return: the name of the first other node with a "mem" entry that overlaps
  * @mem, or NULL. Linear in the size of @fdt.
@@ -161,9 +157,10 @@ VISIBLE_IF_KUNIT const char *reserve_mem_kho_sharer(const void *fdt, int node,
 			continue;
 		for (i = 0; i < len / (int)sizeof(*other_mem); i++) {
 			u64 addr = get_unaligned(&other_mem[i].addr);
-			u64 end = addr + get_unaligned(&other_mem[i].len);
+			u64 len = get_unaligned(&other_mem[i].len);
 
-			if (addr < mem->addr + mem->len && mem->addr < end)
+			if (len && addr < mem->addr + mem->len &&
+			    mem->addr < addr + len)
 				return fdt_get_name(fdt, other, NULL);
 		}
 	}
@@ -171,9 +168,18 @@ VISIBLE_IF_KUNIT const char *reserve_mem_kho_sharer(const void *fdt, int node,
 }
 EXPORT_SYMBOL_IF_KUNIT(reserve_mem_kho_sharer);
 
+/*
+ * Is @node a reserve_mem node? Its compatible must be exactly ours: a node
+ * that another driver may also take for its own is none of ours to free.
+ */
 static bool __init reserve_mem_kho_is_node(const void *fdt, int node)
 {
-	return !fdt_node_check_compatible(fdt, node, RESERVE_MEM_KHO_COMPATIBLE);
+	const char *compatible;
+	int len;
+
+	compatible = fdt_getprop(fdt, node, "compatible", &len);
+	return compatible && len == sizeof(RESERVE_MEM_KHO_COMPATIBLE) &&
+	       !memcmp(compatible, RESERVE_MEM_KHO_COMPATIBLE, len);
 }
 
 /*
@@ -241,7 +247,8 @@ static bool __init reserve_mem_kho_can_revive(const void *fdt, int node,
  * Called by reserve_mem= before it allocates. In a KHO boot, the handover
  * has a node of @name whose region has @size and @align and whose bytes no
  * other node names: that region is the answer, reserved already. Otherwise
- * the node, if any, is logged with the reason and freed later.
+ * the node, if any, is logged with the reason and freed later. Called only
+ * while reserve_mem's table has room for the region.
  *
  * Return: the start of the revived region, or 0 to allocate one.
  */
@@ -252,20 +259,15 @@ phys_addr_t __init kho_revive_reserve_mem(const char *name, phys_addr_t size,
 	const void *fdt = kho_get_fdt();
 	int node;
 
-	/* reserve_mem= is retried after a failed allocation: stop at the table's size. */
-	if (!fdt || reserve_mem_kho_nr_seen == ARRAY_SIZE(reserve_mem_kho_seen))
+	if (!fdt)
 		return 0;
 	node = reserve_mem_kho_find(fdt, name);
-	if (node == -ENOENT)
+	if (node == -ENOENT ||
+	    !reserve_mem_kho_can_revive(fdt, node, name, size, align, &old))
 		return 0;
 
-	strscpy(reserve_mem_kho_seen[reserve_mem_kho_nr_seen].name, name);
-	reserve_mem_kho_seen[reserve_mem_kho_nr_seen].node = -1;
-	if (!reserve_mem_kho_can_revive(fdt, node, name, size, align, &old)) {
-		reserve_mem_kho_nr_seen++;
-		return 0;
-	}
-	reserve_mem_kho_seen[reserve_mem_kho_nr_seen++].node = node;
+	/* reserve_mem= adds the region to its table, which has room. */
+	reserve_mem_kho_revived[reserve_mem_kho_nr_revived++] = node;
 	pr_info("%s revived from the previous kernel at %#llx\n", name,
 		old.mem.addr);
 	return old.mem.addr;
@@ -301,9 +303,12 @@ static int reserve_mem_kho_dump(void *fdt,
 	err = fdt_begin_node(fdt, region->name);
 	err = err ?: fdt_property_string(fdt, "compatible",
 					 RESERVE_MEM_KHO_COMPATIBLE);
-	err = err ?: fdt_property_u64(fdt, "start", region->mem.addr);
-	err = err ?: fdt_property_u64(fdt, "size", region->mem.len);
-	err = err ?: fdt_property_u64(fdt, "align", region->align);
+	err = err ?: fdt_property(fdt, "start", &region->mem.addr,
+				  sizeof(region->mem.addr));
+	err = err ?: fdt_property(fdt, "size", &region->mem.len,
+				  sizeof(region->mem.len));
+	err = err ?: fdt_property(fdt, "align", &region->align,
+				  sizeof(region->align));
 	err = err ?: fdt_property(fdt, KHO_MEM_PROP, &region->mem,
 				  sizeof(region->mem));
 	err = err ?: fdt_end_node(fdt);
@@ -338,57 +343,95 @@ static struct notifier_block reserve_mem_kho_nb = {
 	.notifier_call = reserve_mem_kho_notify,
 };
 
-/* Was the node @node, named @name, looked at by reserve_mem=? Revived? */
-static bool __init reserve_mem_kho_was_seen(const char *name, int node,
-					    bool *revived)
+static bool __init reserve_mem_kho_was_revived(int node)
 {
 	unsigned int i;
 
-	for (i = 0; i < reserve_mem_kho_nr_seen; i++) {
-		if (strcmp(reserve_mem_kho_seen[i].name, name))
-			continue;
-		*revived = reserve_mem_kho_seen[i].node == node;
-		return true;
-	}
+	for (i = 0; i < reserve_mem_kho_nr_revived; i++)
+		if (reserve_mem_kho_revived[i] == node)
+			return true;
 	return false;
 }
 
 /*
- * Free what a node that revived nothing names, saying why if no one did. The
- * pages are cleared: a region allocated in their place later must not find
- * this one's records and take them for the previous kernel's.
+ * Say why @node revived nothing, unless reserve_mem= said it already (a
+ * region of its name exists: it was allocated anew).
  */
-static void __init reserve_mem_kho_free_node(const void *fdt, int node)
+static void __init reserve_mem_kho_report(const void *fdt, int node)
 {
 	struct reserve_mem_kho_region old;
 	const char *name = fdt_get_name(fdt, node, NULL);
-	const struct kho_mem *mem;
-	bool revived;
+	phys_addr_t start, size;
 	const char *why;
-	int len, i;
 
-	if (reserve_mem_kho_was_seen(name, node, &revived)) {
-		if (revived)
-			return;
-	} else {
-		why = reserve_mem_kho_check_node(fdt, node, &old);
-		if (why)
-			pr_warn("node %.31s of the handover revives nothing, it is malformed: %s; its memory is freed\n",
-				name, why);
-		else
-			pr_info("%s not revived: no reserve_mem= names it; its %#llx bytes at %#llx are freed\n",
-				name, old.mem.len, old.mem.addr);
+	if (reserve_mem_find_by_name(name, &start, &size))
+		return;
+	why = reserve_mem_kho_check_node(fdt, node, &old);
+	if (why)
+		pr_warn("node %.31s of the handover revives nothing, it is malformed: %s; its memory is freed\n",
+			name, why);
+	else
+		pr_info("%s not revived: no reserve_mem= names it; its %#llx bytes at %#llx are freed\n",
+			name, old.mem.len, old.mem.addr);
+}
+
+/*
+ * Visit the "mem" entries of the reserve_mem nodes that revived nothing:
+ * counts them if @mem is NULL, else copies them there, and reports each of
+ * the first RESERVE_MEM_MAX_ENTRIES such nodes and how many more there are.
+ */
+static size_t __init reserve_mem_kho_unrevived(const void *fdt,
+					       struct kho_mem *mem)
+{
+	size_t n = 0, nodes = 0;
+	const struct kho_mem *entries;
+	int node, len, i;
+
+	fdt_for_each_subnode(node, fdt, 0) {
+		if (!reserve_mem_kho_is_node(fdt, node) ||
+		    reserve_mem_kho_was_revived(node))
+			continue;
+		if (mem && nodes++ < RESERVE_MEM_MAX_ENTRIES)
+			reserve_mem_kho_report(fdt, node);
+		entries = fdt_getprop(fdt, node, KHO_MEM_PROP, &len);
+		for (i = 0; entries && i < len / (int)sizeof(*entries); i++, n++) {
+			if (!mem)
+				continue;
+			mem[n].addr = get_unaligned(&entries[i].addr);
+			mem[n].len = get_unaligned(&entries[i].len);
+		}
 	}
+	if (nodes > RESERVE_MEM_MAX_ENTRIES)
+		pr_warn("%zu more nodes of the handover revive nothing; their memory is freed\n",
+			nodes - RESERVE_MEM_MAX_ENTRIES);
+	return n;
+}
 
-	mem = fdt_getprop(fdt, node, KHO_MEM_PROP, &len);
-	for (i = 0; mem && i < len / (int)sizeof(*mem); i++) {
-		struct kho_mem entry = {
-			.addr = get_unaligned(&mem[i].addr),
-			.len = get_unaligned(&mem[i].len),
-		};
+/*
+ * Free, cleared, what the reserve_mem nodes that revived nothing name: a
+ * region allocated in its place later must not find their records and take
+ * them for the previous kernel's. One pass over all of them, so that their
+ * cost is linear however many entries name the same pages.
+ */
+static void __init reserve_mem_kho_free_unrevived(const void *fdt)
+{
+	struct kho_mem *mem;
+	size_t nr;
+	int err;
 
-		kho_return_mem_cleared(&entry);
+	nr = reserve_mem_kho_unrevived(fdt, NULL);
+	mem = kvmalloc_array(nr ?: 1, sizeof(*mem), GFP_KERNEL);
+	if (!mem) {
+		pr_err("cannot free what the handover's unrevived regions hold: %d\n",
+		       -ENOMEM);
+		return;
 	}
+	reserve_mem_kho_unrevived(fdt, mem);
+	err = kho_return_mem_cleared(mem, nr);
+	if (err)
+		pr_err("cannot free what the handover's unrevived regions hold: %d\n",
+		       err);
+	kvfree(mem);
 }
 
 /*
@@ -399,13 +442,10 @@ static void __init reserve_mem_kho_free_node(const void *fdt, int node)
 static int __init reserve_mem_kho_init(void)
 {
 	const void *fdt = kho_get_fdt();
-	int node, err;
+	int err;
 
-	if (fdt) {
-		fdt_for_each_subnode(node, fdt, 0)
-			if (reserve_mem_kho_is_node(fdt, node))
-				reserve_mem_kho_free_node(fdt, node);
-	}
+	if (fdt)
+		reserve_mem_kho_free_unrevived(fdt);
 	if (!reserve_mem_kho_nr_out)
 		return 0;
 	err = register_kho_notifier(&reserve_mem_kho_nb);

@@ -21,10 +21,12 @@ struct reserve_mem_kho_region {
 	u64 align;
 };
 
+#if IS_ENABLED(CONFIG_KUNIT)
 bool reserve_mem_kho_name_ok(const char *name);
 const char *reserve_mem_kho_check_node(const void *fdt, int node,
 				       struct reserve_mem_kho_region *region);
 const char *reserve_mem_kho_sharer(const void *fdt, int node,
 				   const struct kho_mem *mem);
+#endif
 
 #endif /* _MM_RESERVE_MEM_KHO_H */

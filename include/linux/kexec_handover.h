@@ -77,7 +77,7 @@ bool is_kho_boot(void);
 const void *kho_get_fdt(void);
 void *kho_claim_mem(const struct kho_mem *mem);
 void kho_return_mem(const struct kho_mem *mem);
-void kho_return_mem_cleared(const struct kho_mem *mem);
+int kho_return_mem_cleared(const struct kho_mem *mem, size_t nr);
 phys_addr_t kho_revive_reserve_mem(const char *name, phys_addr_t size,
 				   phys_addr_t align);
 void kho_record_reserve_mem(const char *name, phys_addr_t start,
@@ -174,8 +174,9 @@ static inline void kho_return_mem(const struct kho_mem *mem)
 {
 }
 
-static inline void kho_return_mem_cleared(const struct kho_mem *mem)
+static inline int kho_return_mem_cleared(const struct kho_mem *mem, size_t nr)
 {
+	return -EINVAL;
 }
 
 static inline phys_addr_t kho_revive_reserve_mem(const char *name,

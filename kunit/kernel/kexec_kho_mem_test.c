@@ -424,6 +424,64 @@ static void kho_mem_counts_shared_range_once(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, log->users[0], SHARED_ENTRIES);
 }
 
+/* The same entries as kho_mem_counts_users, counted from a list. */
+static void kho_mem_counts_entries(struct kunit *test)
+{
+	const u64 b = SCRATCH_BASE + SCRATCH_SIZE;
+	const struct kho_mem mem[] = {
+		{ b + 10 * P + 100, 100 }, { b + 2 * P, P }, { b + P, 3 * P },
+		{ b + 30 * P, 0 }, { b + 2 * P + 8, 8 },
+	};
+	const struct { u64 addr, len; unsigned long users; } want[] = {
+		{ b + P, P, 1 }, { b + 2 * P, P, 3 }, { b + 3 * P, P, 1 },
+		{ b + 10 * P, P, 1 },
+	};
+	const struct kho_mem wraps = { -P, 2 * P };
+	struct users_log *log;
+	size_t i;
+
+	log = kunit_kzalloc(test, sizeof(*log), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, log);
+	KUNIT_ASSERT_EQ(test, kho_mem_count_entries(mem, ARRAY_SIZE(mem),
+						    log_users, log), 0);
+	KUNIT_ASSERT_EQ(test, log->nr, ARRAY_SIZE(want));
+	for (i = 0; i < ARRAY_SIZE(want); i++) {
+		KUNIT_EXPECT_EQ_MSG(test, log->runs[i].addr, want[i].addr,
+				    "run %zu", i);
+		KUNIT_EXPECT_EQ_MSG(test, log->runs[i].len, want[i].len,
+				    "run %zu", i);
+		KUNIT_EXPECT_EQ_MSG(test, log->users[i], want[i].users,
+				    "run %zu", i);
+	}
+
+	KUNIT_EXPECT_EQ(test, kho_mem_count_entries(&wraps, 1, log_users, log),
+			-EINVAL);
+}
+
+/* kho_mem_counts_shared_range_once, for a list of entries. */
+static void kho_mem_counts_shared_entries_once(struct kunit *test)
+{
+	const struct kho_mem range = {
+		SCRATCH_BASE + SCRATCH_SIZE, SHARED_PAGES * P
+	};
+	struct kho_mem *mem;
+	struct users_log *log;
+	size_t i;
+
+	log = kunit_kzalloc(test, sizeof(*log), GFP_KERNEL);
+	mem = kvmalloc_array(SHARED_ENTRIES, sizeof(*mem), GFP_KERNEL);
+	KUNIT_ASSERT_TRUE(test, log && mem);
+	for (i = 0; i < SHARED_ENTRIES; i++)
+		mem[i] = range;
+	KUNIT_EXPECT_EQ(test, kho_mem_count_entries(mem, SHARED_ENTRIES,
+						    log_users, log), 0);
+	kvfree(mem);
+
+	KUNIT_EXPECT_EQ(test, log->visits, 1);
+	KUNIT_EXPECT_EQ(test, log->runs[0].len, range.len);
+	KUNIT_EXPECT_EQ(test, log->users[0], SHARED_ENTRIES);
+}
+
 static struct kunit_case kho_mem_cases[] = {
 	KUNIT_CASE_PARAM(kho_mem_known_answers, mem_gen_params),
 	KUNIT_CASE(kho_mem_no_mem_property),
@@ -434,6 +492,8 @@ static struct kunit_case kho_mem_cases[] = {
 	KUNIT_CASE_SLOW(kho_mem_matches_page_model),
 	KUNIT_CASE(kho_mem_counts_users),
 	KUNIT_CASE(kho_mem_counts_shared_range_once),
+	KUNIT_CASE(kho_mem_counts_entries),
+	KUNIT_CASE(kho_mem_counts_shared_entries_once),
 	{}
 };
 

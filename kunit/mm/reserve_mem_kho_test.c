@@ -33,12 +33,7 @@ static const struct kho_mem good_mem = { START, SZ_2M };
 
 static int rmem_u64(void *fdt, const char *name, const u64 *val, int len)
 {
-	fdt64_t be;
-
-	if (!val)
-		return 0;
-	be = cpu_to_fdt64(*val);
-	return fdt_property(fdt, name, &be, len ?: sizeof(be));
+	return val ? fdt_property(fdt, name, val, len ?: sizeof(*val)) : 0;
 }
 
 static int rmem_add(void *fdt, const struct rmem_node *n)

@@ -53,6 +53,9 @@ case $stage in
 	expect_log "reserve_mem: " 3
 	;;
 3)
+	# Kernel 2 freed kernel 1's oops region, cleared, and this kernel's
+	# fresh one lands there: kernel 1's token must not come back.
+	expect_eq "oops region of kernel 3" "$oops" "$kho_expect_first"
 	expect_log "$m: its mem entry is not its start and size; allocating it anew\$" 1
 	expect_not_revived oops "$kho_expect_oops" $((2 << 20)) "$oops"
 	expect_no_token $(echo "$kho_expect_tokens" | tr , " ")
@@ -84,6 +87,6 @@ esac
 expect_write /sys/kernel/debug/kho/corrupt $damage
 tokens=${kho_expect_tokens:+$kho_expect_tokens,}$token
 kexec_load_without "$drop" $((stage + 1)) \
-	"$params kho_expect_oops=$oops kho_expect_trace=$trace kho_expect_tokens=$tokens"
+	"$params kho_expect_oops=$oops kho_expect_trace=$trace kho_expect_tokens=$tokens kho_expect_first=${kho_expect_first:-$oops}"
 kexec -e
 fail "kexec -e returned in kernel $stage"

@@ -5,6 +5,7 @@
 # next one's boot_map instance, and both reserve_mem regions are revived at
 # the physical address the first kernel allocated them at.
 # cmdline: kho_scratch=64M reserve_mem=2M:4096:oops reserve_mem=1M:64K:trace ramoops.mem_name=oops ramoops.record_size=0x10000 ramoops.console_size=0x40000 ramoops.pmsg_size=0x40000 trace_instance=boot_map@trace
+# boots: direct efi-dt efi-acpi
 # timeout: 300
 
 stage=${kho_stage:-1}

@@ -118,6 +118,7 @@ static int kho_corrupt_dt(struct kho_segments *seg)
 	return 0;
 }
 
+/* Put @mem in its place in the sorted @c of *@nr entries, with room for it. */
 static void kho_corrupt_insert(struct kho_mem *c, size_t *nr,
 			       const struct kho_mem *mem)
 {
@@ -190,6 +191,7 @@ static int kho_corrupt_find_unnamed(const struct kho_mem *c, size_t nr,
 	return -ENOENT;
 }
 
+/* Damage a copy of the mem cache, one entry larger for an extra range. */
 static int kho_corrupt_mem_cache(struct kho_segments *seg, phys_addr_t scratch)
 {
 	size_t nr = seg->cache_len / sizeof(struct kho_mem);

@@ -27,7 +27,7 @@ DEBIAN_SCENARIOS ?= handover_one_hop handover_chain handover_corrupt \
 		    handover_large handover_kfence handover_numa \
 		    handover_scratch_held handover_scratch_zone \
 		    handover_unnamed handover_nomap_efi kexec_plain \
-		    kexec_cma reserve_mem_chain
+		    kexec_cma reserve_mem_chain memfd_roundtrip memfd_thp
 SOURCE_TARBALL	:= /usr/src/linux-source-6.12.tar.xz
 
 export CCACHE_DIR ?= $(HOME)/.cache/ccache-kho
@@ -38,7 +38,7 @@ KMAKE		:= $(MAKE) -C $(TREE) O=$(KOUT) ARCH=arm64 \
 		   CROSS_COMPILE=aarch64-linux-gnu- \
 		   CC="ccache aarch64-linux-gnu-gcc" -j$(JOBS)
 
-.PHONY: all deps source tree config kernel kexec-file initramfs demo shell kunit \
+.PHONY: all deps source tree config kernel kexec-file guest-tools initramfs demo shell kunit \
 	vmtest vmtest-debian distro bench hostcheck fuzz lint check series clean
 
 all: kernel
@@ -73,9 +73,14 @@ kexec-file: deps
 	@mkdir -p $(BUILD)/tools
 	@$(MAKE) -s -C tools/kexec OUTPUT=$(BUILD)/tools/
 
-initramfs: kernel kexec-file
-	@$(HARNESS)/mkinitramfs.sh $(DEBS) $(KOUT)/Image $(BUILD)/tools/kexec-file \
-		$(INITRAMFS)
+# What the guest runs besides Debian's binaries: kexec-file, kho, kho-memfd,
+# guest-memory (the example of Documentation/kho/index.rst).
+guest-tools: kexec-file
+	@$(MAKE) -s -C tools/kho OUTPUT=$(BUILD)/tools/
+	@$(MAKE) -s -C $(HARNESS)/memfd OUTPUT=$(BUILD)/tools/
+
+initramfs: kernel guest-tools
+	@$(HARNESS)/mkinitramfs.sh $(DEBS) $(KOUT)/Image $(BUILD)/tools $(INITRAMFS)
 
 demo: initramfs
 	@$(HARNESS)/demo.sh $(KOUT)/Image $(INITRAMFS)/initrd.cpio
@@ -96,10 +101,10 @@ vmtest-debian:
 		$(MAKE) --no-print-directory vmtest FLAVOUR=debian \
 		SCENARIOS="$(or $(SCENARIOS),$(DEBIAN_SCENARIOS))"
 
-distro: tree kexec-file
+distro: tree guest-tools
 	@KOUT=$(BUILD)/arm64-distro $(HARNESS)/distro.sh $(DEBS)
 	@$(HARNESS)/mkinitramfs.sh $(DEBS) $(BUILD)/arm64-distro/Image \
-		$(BUILD)/tools/kexec-file $(BUILD)/initramfs-distro
+		$(BUILD)/tools $(BUILD)/initramfs-distro
 	@KHO_BOOTS="$${KHO_BOOTS:-direct efi-dt efi-acpi}" VMTEST_NAME=$@ \
 		VMTEST_SCRATCH=$${VMTEST_SCRATCH:-192M} \
 		$(HARNESS)/run-vmtest.sh $(BUILD)/arm64-distro/Image \

@@ -34,6 +34,8 @@ enum kho_corruption {
 	KHO_CORRUPT_UNNAMED,
 	KHO_CORRUPT_RMEM_NOSTART,
 	KHO_CORRUPT_RMEM_SIZE,
+	KHO_CORRUPT_MEMFD_SIZE,
+	KHO_CORRUPT_MEMFD_SHARED,
 };
 
 static const char * const kho_corruption_names[] = {
@@ -50,6 +52,8 @@ static const char * const kho_corruption_names[] = {
 	[KHO_CORRUPT_UNNAMED] = "unnamed",
 	[KHO_CORRUPT_RMEM_NOSTART] = "rmem_nostart",
 	[KHO_CORRUPT_RMEM_SIZE] = "rmem_size",
+	[KHO_CORRUPT_MEMFD_SIZE] = "memfd_size",
+	[KHO_CORRUPT_MEMFD_SHARED] = "memfd_shared",
 };
 
 static enum kho_corruption kho_corruption;
@@ -84,6 +88,46 @@ static int kho_corrupt_reserve_mem(void *fdt)
 	return err ? kho_fdt_errno(err) : 0;
 }
 
+/*
+ * Damage the first memfd node of @fdt: make its size one page more than its
+ * runs, or move its shortest run onto another of its runs (they still add
+ * up to the size, but name pages that are not handed over to each alone).
+ */
+static int kho_corrupt_memfd(void *fdt)
+{
+	int node, err, len, i, shortest = 0;
+	struct kho_mem *run;
+	const void *prop;
+	u64 size;
+
+	node = fdt_node_offset_by_compatible(fdt, 0, "kho-memfd-v1");
+	if (node < 0) {
+		pr_warn("corrupt: the DT has no memfd node\n");
+		return -ENOENT;
+	}
+	if (kho_corruption == KHO_CORRUPT_MEMFD_SHARED) {
+		run = fdt_getprop_w(fdt, node, KHO_MEM_PROP, &len);
+		len = run ? len / sizeof(*run) : 0;
+		if (len < 2) {
+			pr_warn("corrupt: the first memfd node has fewer than two runs\n");
+			return -ENOENT;
+		}
+		for (i = 1; i < len; i++)
+			if (get_unaligned(&run[i].len) <
+			    get_unaligned(&run[shortest].len))
+				shortest = i;
+		put_unaligned(get_unaligned(&run[!shortest].addr),
+			      &run[shortest].addr);
+		return 0;
+	}
+	prop = fdt_getprop(fdt, node, "size", NULL);
+	if (!prop)
+		return -ENOENT;
+	size = get_unaligned((const u64 *)prop) + PAGE_SIZE;
+	err = fdt_setprop_inplace(fdt, node, "size", &size, sizeof(size));
+	return err ? kho_fdt_errno(err) : 0;
+}
+
 /* Damage a copy of the DT. */
 static int kho_corrupt_dt(struct kho_segments *seg)
 {
@@ -107,6 +151,10 @@ static int kho_corrupt_dt(struct kho_segments *seg)
 	case KHO_CORRUPT_RMEM_NOSTART:
 	case KHO_CORRUPT_RMEM_SIZE:
 		err = kho_corrupt_reserve_mem(kho_corrupt_fdt);
+		break;
+	case KHO_CORRUPT_MEMFD_SIZE:
+	case KHO_CORRUPT_MEMFD_SHARED:
+		err = kho_corrupt_memfd(kho_corrupt_fdt);
 		break;
 	default:
 		fdt_set_totalsize(kho_corrupt_fdt, seg->fdt_len + PAGE_SIZE);
@@ -268,6 +316,8 @@ int kho_corrupt_segments(struct kho_segments *seg, phys_addr_t scratch)
 	case KHO_CORRUPT_TOTALSIZE:
 	case KHO_CORRUPT_RMEM_NOSTART:
 	case KHO_CORRUPT_RMEM_SIZE:
+	case KHO_CORRUPT_MEMFD_SIZE:
+	case KHO_CORRUPT_MEMFD_SHARED:
 		return kho_corrupt_dt(seg);
 	default:
 		return kho_corrupt_mem_cache(seg, scratch);

@@ -23,6 +23,7 @@
 #include <linux/of.h>
 #include <linux/of_fdt.h>
 #include <linux/page-isolation.h>
+#include <linux/pgalloc_tag.h>
 #include <linux/slab.h>
 #include <linux/timex.h>
 #include <linux/sysfs.h>
@@ -860,6 +861,73 @@ int kho_return_mem_cleared(const struct kho_mem *mem, size_t nr)
 }
 EXPORT_SYMBOL_GPL(kho_return_mem_cleared);
 
+/**
+ * kho_mem_handed_over() - did the previous kernel hand this memory over?
+ * @mem: an entry of a "mem" property
+ *
+ * Return: true if every page of @mem was handed over (and @mem is not
+ * empty).
+ */
+bool kho_mem_handed_over(const struct kho_mem *mem)
+{
+	return kho_handed_over(mem).len;
+}
+
+/**
+ * kho_may_adopt_pages() - could kho_adopt_pages() take these pages?
+ * @mem: whole pages of one "mem" entry
+ *
+ * Stops at the first page that fails, so that checking memory other
+ * entries name too costs O(1), however large it is.
+ *
+ * Return: true if @mem is whole pages that KHO handed over to this entry
+ * alone, none of them returned or adopted yet.
+ */
+bool kho_may_adopt_pages(const struct kho_mem *mem)
+{
+	struct kho_mem pages = kho_handed_over(mem);
+	unsigned long pfn;
+
+	if (!pages.len || pages.addr != mem->addr || pages.len != mem->len)
+		return false;
+	for (pfn = PHYS_PFN(mem->addr); pfn < PHYS_PFN(mem->addr + mem->len);
+	     pfn++) {
+		struct page *page = pfn_to_page(pfn);
+
+		if (!PageReserved(page) || page_ref_count(page) != 1)
+			return false;
+	}
+	return true;
+}
+
+/**
+ * kho_adopt_pages() - make handed-over pages ordinary pages of the caller's
+ * @mem: whole pages of one "mem" entry, which no other entry names
+ *
+ * Each page becomes as if just allocated: not reserved, counted as managed
+ * memory, with the one reference its entry held, now the caller's.
+ *
+ * Return: 0; -EINVAL, with nothing changed, if kho_may_adopt_pages() says
+ * no.
+ */
+int kho_adopt_pages(const struct kho_mem *mem)
+{
+	unsigned long pfn;
+
+	if (!kho_may_adopt_pages(mem))
+		return -EINVAL;
+	for (pfn = PHYS_PFN(mem->addr); pfn < PHYS_PFN(mem->addr + mem->len);
+	     pfn++) {
+		struct page *page = pfn_to_page(pfn);
+
+		/* As free_reserved_page() does before it frees the page. */
+		clear_page_tag_ref(page);
+		ClearPageReserved(page);
+		adjust_managed_page_count(page, 1);
+	}
+	return 0;
+}
+
 /* Pages the mem cache reserved that no "mem" entry names, freed. */
 static unsigned long kho_unnamed_pages __initdata;
 static phys_addr_t kho_first_unnamed __initdata;
@@ -973,6 +1041,18 @@ static ssize_t kho_in_dt_read(struct file *file, struct kobject *kobj,
 static struct bin_attribute kho_in_dt_attr = __BIN_ATTR(dt, 0400,
 							kho_in_dt_read, NULL, 0);
 
+static struct kobject *kho_in_kobject;
+
+/**
+ * kho_in_kobj() - /sys/firmware/kho, for the files of KHO's other parts
+ *
+ * Return: its kobject, or NULL on a normal boot or before subsys_initcall.
+ */
+struct kobject *kho_in_kobj(void)
+{
+	return kho_in_kobject;
+}
+
 static int __init kho_in_init(void)
 {
 	struct kobject *kobj;
@@ -1007,6 +1087,8 @@ static int __init kho_in_init(void)
 	err = sysfs_create_bin_file(kobj, &kho_in_dt_attr);
 	if (err)
 		kobject_put(kobj);
+	else
+		kho_in_kobject = kobj;
 	return err;
 }
 subsys_initcall(kho_in_init);

@@ -70,6 +70,11 @@ extern struct kho_out kho_out;
 void kho_out_init(struct kho_out *out, phys_addr_t scratch_base,
 		  phys_addr_t scratch_size);
 int kho_out_store_active(struct kho_out *out, const char *buf);
+struct kobject *kho_out_kobj(void);
+bool kho_mem_handed_over(const struct kho_mem *mem);
+bool kho_may_adopt_pages(const struct kho_mem *mem);
+int kho_adopt_pages(const struct kho_mem *mem);
+struct kobject *kho_in_kobj(void);
 int kho_out_store_dt_max(struct kho_out *out, const char *buf);
 /**
  * struct kho_mem_iter - a walk over the nodes of a DT that have a "mem"

@@ -409,6 +409,16 @@ EXPORT_SYMBOL_IF_KUNIT(kho_out_store_dt_max);
 
 static struct kobject *kho_kobj;
 
+/**
+ * kho_out_kobj() - /sys/kernel/kho, for the files of KHO's other parts
+ *
+ * Return: its kobject, or NULL before late_initcall or without KHO.
+ */
+struct kobject *kho_out_kobj(void)
+{
+	return kho_kobj;
+}
+
 static ssize_t dt_read(struct file *file, struct kobject *kobj,
 		       struct bin_attribute *attr, char *buf, loff_t pos,
 		       size_t count)

@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# make bench runs the parts named in BENCH (default: both).
+# make bench runs the parts named in BENCH (default: all three).
 #
 # ranges: hand over BENCH_SIZES ranges (kho_test ranges of 16 bytes, one per
 # 8 KiB so that none merge; default 1k, 10k, 100k and 1M) and report how
@@ -18,6 +18,14 @@
 # "jump" the relocation and the next kernel's first steps. Under TCG the
 # absolute times are inflated; the ratios are what carry over.
 #
+# memfd: preserve memfds of BENCH_MEMFD_SIZES (default 64M 256M 1G 4G) in
+# 4 KiB pages and, if the kernel has TRANSPARENT_HUGEPAGE (make bench
+# FLAVOUR=debian), in huge pages, one kexec each with kho-memfd, in a 6 GiB
+# guest; report the activation time, the blackout (from kho-memfd's reboot
+# line to the next kernel's user space) less that of the same kexec with no
+# memfd, the restore time (the RETRIEVEs), how each grows with the size, and
+# the cost per GiB next to that of copying a GiB once with memcpy().
+#
 # Not part of make check: the million-range run needs a 9 GiB guest, and the
 # whole takes several minutes.
 #
@@ -29,22 +37,33 @@ here=$(dirname "$0")
 image=$1 initrd=$2 results=$3
 mkdir -p "$results"
 
-kexec_bench()
+# timed_run PART MEM LIMIT PARAM...: run the guest's bench_PART in a MEM
+# guest for at most LIMIT seconds, with PARAMs on its command line; its
+# console goes to bench-PART.log and, each line stamped with the host's
+# clock as it arrives, to bench-PART.stamped. Exits on failure.
+timed_run()
 {
-	local raw=$results/bench-kexec.log stamped=$results/bench-kexec.stamped
-	local rounds=${BENCH_ROUNDS:-3} status why
+	local part=$1 mem=$2 limit=$3 raw=$results/bench-$1.log status why
 
-	echo "bench: kexec latency, $rounds rounds of 8 kexecs, a 2G guest"
-	KHO_MEM=2G timeout 1800 "$here/vm.sh" run "$image" "$initrd" \
-		kho_scenario=bench_kexec kho_bench_rounds=$rounds earlycon cma=512M |
-		python3 "$here/timestamp.py" "$raw" "$stamped"
+	shift 3
+	KHO_MEM=$mem timeout "$limit" "$here/vm.sh" run "$image" "$initrd" \
+		"kho_scenario=bench_$part" "$@" |
+		python3 "$here/timestamp.py" "$raw" "$results/bench-$part.stamped"
 	status=${PIPESTATUS[0]}
-	why=$(vmtest_verdict bench_kexec "$raw" "$status" 1800)
+	why=$(vmtest_verdict "bench_$part" "$raw" "$status" "$limit")
 	if [ -n "$why" ]; then
-		echo "bench: kexec latency failed: $why (log: $raw)"
+		echo "bench: $part failed: $why (log: $raw)"
 		exit 1
 	fi
-	python3 - "$stamped" <<'PY'
+}
+
+kexec_bench()
+{
+	local rounds=${BENCH_ROUNDS:-3}
+
+	echo "bench: kexec latency, $rounds rounds of 8 kexecs, a 2G guest"
+	timed_run kexec 2G 1800 kho_bench_rounds=$rounds earlycon cma=512M
+	python3 - "$results/bench-kexec.stamped" <<'PY'
 import re, statistics, sys
 times, copied, start, bye, cfg = {}, {}, None, None, None
 for line in open(sys.argv[1]):
@@ -79,6 +98,92 @@ for mib in sorted({c[0] for c in times}):
           f"jump {med(nocma, 2) / med(cma, 2):.2f}; "
           f"{(med(nocma, 2) - med(cma, 2)) / (copied[(mib, 'nocma')] / 2**20):.2f} ms "
           f"more jump per copied MiB")
+PY
+}
+
+memfd_bench()
+{
+	local sizes=${BENCH_MEMFD_SIZES:-64M 256M 1G 4G} modes=4k
+	local configs=0 mode size
+
+	grep -q '^CONFIG_TRANSPARENT_HUGEPAGE=y' "$KOUT/.config" 2>/dev/null &&
+		modes="4k thp"
+	# A kexec with no memfd after each one: the blackout's baseline and
+	# its noise.
+	for mode in $modes; do
+		for size in $sizes; do
+			configs="$configs,$size:$mode,0"
+		done
+	done
+	echo "bench: memfds of $sizes ($modes), a 6G guest"
+	[ "$modes" = 4k ] &&
+		echo "bench: no huge pages: this kernel has no TRANSPARENT_HUGEPAGE (make bench FLAVOUR=debian BENCH=memfd)"
+	timed_run memfd 6G 3600 kho_scratch=64M "kho_bench_memfd=$configs"
+	python3 - "$results/bench-memfd.stamped" <<'PY'
+import math, re, sys
+act, black, restore, copy = {}, {}, {}, {}
+cur, reboot = None, None
+def nbytes(s):
+    return int(s[:-1]) << {'K': 10, 'M': 20, 'G': 30}[s[-1]] if s[-1] in 'KMG' else int(s)
+for line in open(sys.argv[1]):
+    stamp, _, text = line.partition(' ')
+    m = re.search(r'bench_memfd: (preserve|retrieve) (\S+)', text)
+    if m:
+        cur = m[2]
+    elif re.match(r'time activate ', text):
+        act[cur] = float(text.split()[2])
+    elif re.match(r'time retrieve ', text):
+        restore[cur] = float(text.split()[2])
+    elif 'kho-memfd: reboot(LINUX_REBOOT_CMD_KEXEC)' in text:
+        reboot = float(stamp)
+    elif 'bench_memfd: user space' in text and reboot is not None:
+        black.setdefault(cur, []).append(float(stamp) - reboot)
+        reboot = None
+    m = re.search(r'bench_memfd: copy (\S+):- copy (\d+) ([0-9.]+)', text)
+    if m:
+        copy[int(m[2])] = float(m[3])
+runs = black.pop('0', None)
+if not runs or len(runs) < 2:
+    sys.exit('bench: too few kexecs without memfds to compare with')
+base = sum(runs) / len(runs)
+noise = (sum((r - base) ** 2 for r in runs) / (len(runs) - 1)) ** 0.5
+print(f"blackout of a kexec with no memfd: {base * 1000:.0f} ms, standard deviation "
+      f"{noise * 1000:.0f} ms ({len(runs)} kexecs)")
+print(f"{'size':>6} {'mode':>4} {'activate (ms)':>14} {'added blackout (ms)':>20} "
+      f"{'restore (ms)':>13} {'memcpy (ms)':>12}")
+rows = []
+for cfg in act:
+    if cfg == '0' or cfg not in restore or cfg not in black:
+        continue
+    size, mode = cfg.split(':')
+    b = nbytes(size)
+    added = black[cfg][0] - base
+    rows.append((mode, b, act[cfg], added, restore[cfg]))
+    print(f"{size:>6} {mode:>4} {act[cfg] * 1000:>14.1f} {added * 1000:>20.1f} "
+          f"{restore[cfg] * 1000:>13.1f} {copy.get(b, float('nan')) * 1000:>12.1f}")
+def slope(pts):
+    xs = [math.log(x) for x, _ in pts]
+    ys = [math.log(max(y, 1e-3)) for _, y in pts]
+    mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
+    return sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / sum((x - mx) ** 2 for x in xs)
+gib = 2 ** 30
+big = max(copy) if copy else None
+if big:
+    print(f"memcpy: {copy[big] / (big / gib) * 1000:.0f} ms per GiB ({big >> 20} MiB copied)")
+for mode in sorted({r[0] for r in rows}):
+    r = [x for x in rows if x[0] == mode]
+    if len(r) < 2:
+        continue
+    top = max(r, key=lambda x: x[1])
+    # An added blackout within twice the noise has no meaningful exponent.
+    above = [(x[1], x[3]) for x in r if x[3] > 2 * noise]
+    added = (f"{slope(above):.2f} over the {len(above)} sizes above twice the noise"
+             if len(above) >= 2 else "none: within twice the noise but at one size at most")
+    print(f"{mode}: growth exponent (log-log over size): activate {slope([(x[1], x[2]) for x in r]):.2f}, "
+          f"restore {slope([(x[1], x[4]) for x in r]):.2f}, added blackout {added}")
+    print(f"{mode}: per GiB at {top[1] >> 20} MiB: activate {top[2] / (top[1] / gib) * 1000:.0f} ms, "
+          f"added blackout {top[3] / (top[1] / gib) * 1000:.0f} ms, "
+          f"restore {top[4] / (top[1] / gib) * 1000:.0f} ms")
 PY
 }
 
@@ -124,10 +229,11 @@ print(f"growth exponent (log-log fit over entries): build {slope(2):.2f}, reserv
 PY
 }
 
-for part in ${BENCH:-ranges kexec}; do
+for part in ${BENCH:-ranges kexec memfd}; do
 	case $part in
 	ranges)	ranges_bench ;;
 	kexec)	kexec_bench ;;
-	*)	echo "bench: unknown part '$part' (ranges, kexec)" >&2; exit 2 ;;
+	memfd)	memfd_bench ;;
+	*)	echo "bench: unknown part '$part' (ranges, kexec, memfd)" >&2; exit 2 ;;
 	esac
 done

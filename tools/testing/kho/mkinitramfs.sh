@@ -2,16 +2,17 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Build the guest initramfs: Debian's arm64 busybox, kexec-tools, dtc,
-# fdtdump and fdtget with the libraries they link, our static kexec-file
-# loader, the kernel image itself (so that the guest can kexec into it), the
-# guest init and the scenario scripts.
+# fdtdump and fdtget with the libraries they link, our static tools
+# (kexec-file, kho, kho-memfd, guest-memory, from TOOLSDIR), the kernel image
+# itself (so that the guest can kexec into it), the guest init and the
+# scenario scripts.
 #
-# usage: mkinitramfs.sh DEBDIR IMAGE KEXEC_FILE OUTDIR
+# usage: mkinitramfs.sh DEBDIR IMAGE TOOLSDIR OUTDIR
 set -euo pipefail
 
 debdir=$(realpath "$1")
 image=$(realpath "$2")
-kexec_file=$(realpath "$3")
+tools=$(realpath "$3")
 out=$4
 here=$(realpath "$(dirname "$0")")
 
@@ -27,7 +28,8 @@ root=$out/root
 mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,lib/aarch64-linux-gnu,proc,sys,dev,tmp,boot,scenarios}
 cp "$out/debroot/bin/busybox" "$root/bin/busybox"
 cp "$out/debroot/sbin/kexec" "$root/sbin/kexec"
-cp "$kexec_file" "$root/sbin/kexec-file"
+cp "$tools/kexec-file" "$tools/kho" "$tools/kho-memfd" "$tools/guest-memory" \
+	"$root/sbin/"
 cp "$out/debroot/usr/bin/dtc" "$out/debroot/usr/bin/fdtdump" \
 	"$out/debroot/usr/bin/fdtget" "$root/usr/bin/"
 
@@ -57,7 +59,7 @@ cp -L "$out/debroot/lib/ld-linux-aarch64.so.1" "$root/lib/"
 
 cp "$image" "$root/boot/Image"
 cp "$here/guest/init" "$root/init"
-cp "$here"/scenarios/*.sh "$here"/guest/{demo,bench,bench_kexec}.sh "$root/scenarios/"
+cp "$here"/scenarios/*.sh "$here"/guest/{demo,bench,bench_kexec,bench_memfd}.sh "$root/scenarios/"
 chmod +x "$root/init"
 
 (cd "$root" && find . -mindepth 1 | LC_ALL=C sort |

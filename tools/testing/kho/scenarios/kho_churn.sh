@@ -1,8 +1,10 @@
 # SPDX-License-Identifier: GPL-2.0
 # Leaks and locks under churn: 1000 activations, each aborted, with
-# kho_test taking part; every tenth, a kexec image is loaded while active
-# and unloaded before the abort (a load hashes the whole image, half a
-# second under TCG: one per cycle would take nine minutes per CPU model).
+# kho_test and a preserved 4 MiB memfd (pinned and unpinned each time)
+# taking part, then 100 holders of a memfd started and killed; every tenth
+# activation, a kexec image is loaded while active and unloaded before the
+# abort (a load hashes the whole image, half a second under TCG: one per
+# cycle would take nine minutes per CPU model).
 # Then kmemleak finds nothing unreferenced since the loop began, lockdep
 # (on in every test kernel) reports nothing, and the free memory is within
 # 1% of where it started. Free memory is MemFree plus the pages on the
@@ -30,6 +32,9 @@ free_kb()
 expect_log "kmemleak: Kernel memory leak detector initialized" 1
 expect_write $LEAKS scan
 expect_write $LEAKS clear
+kho-memfd hold 4M > /tmp/hold.out &
+holder=$!
+wait_holder /tmp/hold.out
 before=$(free_kb)
 start=$(date +%s)
 i=0
@@ -47,6 +52,17 @@ while [ $i -lt $CYCLES ]; do
 done
 echo "$CYCLES cycles in $(($(date +%s) - start)) s"
 expect_log "kho: activation failed" 0
+i=0
+while [ $i -lt 100 ]; do
+	rm -f /tmp/churn.out
+	KHO_MEMFD_TOKEN=0x100 kho-memfd hold 64K > /tmp/churn.out &
+	pid=$!
+	wait_holder /tmp/churn.out
+	kill -9 $pid
+	wait $pid 2>/dev/null
+	i=$((i + 1))
+done
+expect_eq "preserved memfds" "$(cat $KHO/memfds)" "0x42 4194304 1024"
 
 # kmemleak reports only objects older than 5 s.
 sleep 6
@@ -59,4 +75,5 @@ diff=$((after - before))
 echo "free memory: $before kB before, $after kB after"
 [ ${diff#-} -le $((before / 100)) ] ||
 	fail "free memory $after kB after $CYCLES cycles, $before kB before"
+kill $holder
 pass

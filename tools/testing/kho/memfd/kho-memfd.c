@@ -1,0 +1,739 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kho-memfd: what a VMM does with /dev/kho, for the memfd scenarios and
+ * the memfd benchmark.
+ *
+ *   kho-memfd hold SIZE...
+ *	create one memfd per SIZE, fill each with a pattern seeded by its
+ *	token (0x42 for the first, 0x43 for the second, ...), seal it, preserve
+ *	it, print "ready" and wait to be killed
+ *   kho-memfd kexec KERNEL INITRD CMDLINE [SIZE...]
+ *	hold, keep writing to the first memfd through a mapping, activate KHO,
+ *	load KERNEL and INITRD with kexec_file_load() and reboot into them;
+ *	CMDLINE gets kho_expect_gen=G, the writer's generation at activation.
+ *	Without a SIZE, the same kexec with no memfd.
+ *   kho-memfd retrieve [-p FILE] [-r KERNEL INITRD CMDLINE] SIZE...
+ *	retrieve each memfd by token and check its size, seals, flags and every
+ *	byte, that it is writable unless sealed, and that a second RETRIEVE
+ *	fails (and before, that an unknown token or a struct of a wrong size
+ *	fails); with kho_expect_gen=G on this kernel's command line, the first
+ *	memfd must show the writer's pages of a generation after G. Then close
+ *	them all and FINISH, or with -r hand them on as kexec does. With -p,
+ *	write the physical address of each page of the first memfd to FILE.
+ *   kho-memfd bad
+ *	every bad input of the outgoing side, and its errno
+ *   kho-memfd bad-active
+ *	F_ADD_SEALS while preserved, PRESERVE, UNPRESERVE and a hole while
+ *	KHO is active: EBUSY; then abort KHO, and both work
+ *   kho-memfd finish
+ *	KHO_IOC_FINISH
+ *   kho-memfd reserved
+ *	read "ADDRESS LENGTH" lines and print how many of their pages have
+ *	KPF_RESERVED in /proc/kpageflags, as "RESERVED of PAGES pages reserved"
+ *   kho-memfd copy SIZE
+ *	the time memcpy() takes to copy SIZE bytes (in passes of at most
+ *	1 GiB), what preserving a memfd of that size saves
+ *
+ * A SIZE is a number of bytes with an optional K, M or G suffix; ",ro"
+ * after it adds F_SEAL_WRITE to the F_SEAL_SHRINK | F_SEAL_GROW every memfd
+ * gets, and then ",nx" makes it with MFD_NOEXEC_SEAL (mode 0666 and
+ * F_SEAL_EXEC). KHO_MEMFD_TOKEN in the environment replaces 0x42 as the
+ * first token. With KHO_MEMFD_TIMES in the environment, the time each step
+ * takes goes to stderr as "time WHAT SECONDS", for the benchmark. Exits 0
+ * when every check holds, 1 with a line saying which did not.
+ */
+
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/reboot.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+#include <linux/reboot.h>
+
+#include "../../../../include/uapi/linux/kho.h"
+
+/* Linux 6.3's, newer than the C library's headers. */
+#ifndef MFD_NOEXEC_SEAL
+#define MFD_NOEXEC_SEAL	0x0008U
+#endif
+#ifndef F_SEAL_EXEC
+#define F_SEAL_EXEC	0x0020
+#endif
+
+#define TOKEN		0x42
+#define MAX_MEMFDS	16
+#define SEALS		(F_SEAL_SHRINK | F_SEAL_GROW)
+
+struct vm_memfd {
+	uint64_t token;
+	long size;
+	int seals;
+	int fd;
+};
+
+static struct vm_memfd memfds[MAX_MEMFDS];
+static int nr_memfds;
+static long page_size;
+static int dev;
+
+/* The writer's generation: the first word of each page of memfds[0]. */
+static volatile uint64_t generation;
+
+static void fail(const char *what)
+{
+	printf("FAIL %s: %s\n", what, strerror(errno));
+	exit(1);
+}
+
+static double now(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec + t.tv_nsec / 1e9;
+}
+
+static void report_time(const char *what, double start)
+{
+	if (getenv("KHO_MEMFD_TIMES"))
+		fprintf(stderr, "time %s %.6f\n", what, now() - start);
+}
+
+/* Word @i of the memfd preserved as @token. */
+static uint64_t pattern(uint64_t token, uint64_t i)
+{
+	return (token * 0x9e3779b97f4a7c15ULL) ^ (i * 0x100000001b3ULL);
+}
+
+static void parse_sizes(char **arg, int n)
+{
+	const char *first = getenv("KHO_MEMFD_TOKEN");
+	char *end;
+	int i;
+
+	if (n > MAX_MEMFDS) {
+		printf("FAIL at most %d sizes, please\n", MAX_MEMFDS);
+		exit(2);
+	}
+	for (i = 0; i < n; i++) {
+		struct vm_memfd *m = &memfds[i];
+
+		m->token = (first ? strtoull(first, NULL, 0) : TOKEN) + i;
+		m->seals = SEALS;
+		m->size = strtol(arg[i], &end, 0);
+		switch (*end) {
+		case 'G':
+			m->size <<= 10;
+			/* fall through */
+		case 'M':
+			m->size <<= 10;
+			/* fall through */
+		case 'K':
+			m->size <<= 10;
+			end++;
+		}
+		if (!strncmp(end, ",ro", 3)) {
+			m->seals |= F_SEAL_WRITE;
+			end += 3;
+		}
+		if (!strcmp(end, ",nx")) {
+			m->seals |= F_SEAL_EXEC;
+			end += 3;
+		}
+		if (*end || m->size <= 0) {
+			printf("FAIL bad size '%s'\n", arg[i]);
+			exit(2);
+		}
+	}
+	nr_memfds = n;
+}
+
+static void *map(struct vm_memfd *m, int prot)
+{
+	void *p = mmap(NULL, m->size, prot, MAP_SHARED, m->fd, 0);
+
+	if (p == MAP_FAILED)
+		fail("mmap");
+	return p;
+}
+
+static void fill(struct vm_memfd *m)
+{
+	uint64_t *w = map(m, PROT_READ | PROT_WRITE);
+	long i;
+
+	for (i = 0; i < m->size / 8; i++)
+		w[i] = pattern(m->token, i);
+	for (i = m->size & ~7L; i < m->size; i++)
+		((unsigned char *)w)[i] = pattern(m->token, i / 8) >> (i % 8 * 8);
+	munmap(w, m->size);
+}
+
+/*
+ * The number of bytes of @m that differ from its pattern. With @gen, the
+ * first word of each page is the writer's instead: the pages are a prefix of
+ * generation G + 1 and the rest of generation G (the writer was stopped in
+ * the middle of a pass), and G + 1 is stored in *@gen.
+ */
+static long differing(struct vm_memfd *m, uint64_t *gen)
+{
+	const uint64_t *w = map(m, PROT_READ);
+	long i, words_per_page = page_size / 8, n = 0;
+	uint64_t last = w[0];
+
+	for (i = 0; i < m->size / 8; i++) {
+		if (gen && i % words_per_page == 0) {
+			/* w[0], then once w[0] - 1 for the rest. */
+			n += w[i] != last && (last != w[0] || w[i] != w[0] - 1);
+			last = w[i];
+			continue;
+		}
+		n += w[i] != pattern(m->token, i);
+	}
+	for (i = m->size & ~7L; i < m->size; i++)
+		n += ((const unsigned char *)w)[i] !=
+		     (unsigned char)(pattern(m->token, i / 8) >> (i % 8 * 8));
+	if (gen)
+		*gen = w[0];
+	munmap((void *)w, m->size);
+	return n;
+}
+
+static int expect_errno(const char *what, int ret, int want)
+{
+	if (ret == -1 && errno == want)
+		return 0;
+	printf("FAIL %s: %s, want %s\n", what,
+	       ret == -1 ? strerror(errno) : "success", strerror(want));
+	return 1;
+}
+
+static void preserve(struct vm_memfd *m)
+{
+	struct kho_preserve_fd p = { .size = sizeof(p), .fd = m->fd,
+				     .token = m->token };
+
+	if (ioctl(dev, KHO_IOC_PRESERVE_FD, &p))
+		fail("KHO_IOC_PRESERVE_FD");
+}
+
+static void hold(void)
+{
+	double start = now();
+	int i;
+
+	for (i = 0; i < nr_memfds; i++) {
+		struct vm_memfd *m = &memfds[i];
+
+		m->fd = memfd_create("vm", MFD_ALLOW_SEALING |
+				     (m->seals & F_SEAL_EXEC ? MFD_NOEXEC_SEAL : 0));
+		if (m->fd < 0 || ftruncate(m->fd, m->size))
+			fail("memfd");
+		fill(m);
+		if (fcntl(m->fd, F_ADD_SEALS, m->seals))
+			fail("F_ADD_SEALS");
+	}
+	report_time("fill", start);
+	start = now();
+	for (i = 0; i < nr_memfds; i++)
+		preserve(&memfds[i]);
+	report_time("preserve", start);
+}
+
+static void wait_forever(const char *line)
+{
+	printf("%s\n", line);
+	fflush(stdout);
+	for (;;)
+		pause();
+}
+
+static void *writer(void *arg)
+{
+	struct vm_memfd *m = arg;
+	uint64_t *w = map(m, PROT_READ | PROT_WRITE);
+	long i;
+
+	for (;;) {
+		generation++;
+		for (i = 0; i < m->size / page_size; i++)
+			w[i * page_size / 8] = generation;
+	}
+	return NULL;
+}
+
+static void write_file(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY);
+
+	if (fd < 0 || write(fd, text, strlen(text)) != (ssize_t)strlen(text))
+		fail(path);
+	close(fd);
+}
+
+/*
+ * Mark the reboot in the kernel log, which reaches the console before the
+ * kexec: the benchmark's blackout starts at this line.
+ */
+static void log_reboot(void)
+{
+	static const char line[] = "<6>kho-memfd: reboot(LINUX_REBOOT_CMD_KEXEC)\n";
+	int fd = open("/dev/kmsg", O_WRONLY);
+
+	if (fd >= 0 && write(fd, line, sizeof(line) - 1) < 0)
+		perror("/dev/kmsg");
+	if (fd >= 0)
+		close(fd);
+}
+
+/*
+ * Keep writing to the first memfd, activate KHO, load the next kernel and
+ * reboot into it while the writer runs.
+ */
+static void kexec_while_writing(const char *kernel, const char *initrd,
+				const char *cmdline)
+{
+	int kernel_fd, initrd_fd;
+	uint64_t at_activation;
+	pthread_t thread;
+	char *line;
+	double start;
+
+	if (nr_memfds && (memfds[0].seals & F_SEAL_WRITE ||
+			  memfds[0].size < page_size)) {
+		printf("FAIL the first memfd is written to: at least a page, not ,ro\n");
+		exit(2);
+	}
+	if (nr_memfds && pthread_create(&thread, NULL, writer, &memfds[0]))
+		fail("pthread_create");
+	while (nr_memfds && generation < 2)
+		usleep(1000);
+	start = now();
+	write_file("/sys/kernel/kho/active", "1");
+	report_time("activate", start);
+	at_activation = generation;
+	kernel_fd = open(kernel, O_RDONLY);
+	initrd_fd = open(initrd, O_RDONLY);
+	if (kernel_fd < 0 || initrd_fd < 0)
+		fail("the kernel or the initrd");
+	if (asprintf(&line, "%s kho_expect_gen=%llu", cmdline,
+		     (unsigned long long)at_activation) < 0)
+		fail("asprintf");
+	if (syscall(SYS_kexec_file_load, kernel_fd, initrd_fd,
+		    strlen(line) + 1, line, 0UL))
+		fail("kexec_file_load");
+	/* Proof that the pages were written to while KHO was active. */
+	while (nr_memfds && generation < at_activation + 2)
+		usleep(1000);
+	if (nr_memfds)
+		printf("kexec: writer at generation %llu, %llu at activation\n",
+		       (unsigned long long)generation,
+		       (unsigned long long)at_activation);
+	fflush(stdout);
+	sync();
+	log_reboot();
+	reboot(LINUX_REBOOT_CMD_KEXEC);
+	fail("reboot(LINUX_REBOOT_CMD_KEXEC)");
+}
+
+/* This kernel's kho_expect_gen=, or 0 if it has none. */
+static uint64_t expected_generation(void)
+{
+	char line[4096], *p;
+	FILE *f = fopen("/proc/cmdline", "r");
+
+	if (!f || !fgets(line, sizeof(line), f))
+		fail("/proc/cmdline");
+	fclose(f);
+	p = strstr(line, "kho_expect_gen=");
+	return p ? strtoull(p + strlen("kho_expect_gen="), NULL, 0) : 0;
+}
+
+/* The physical address of each page of @m, one per line. */
+static void write_pages(struct vm_memfd *m, const char *path)
+{
+	const unsigned char *p = map(m, PROT_READ);
+	FILE *out = fopen(path, "w");
+	int pm = open("/proc/self/pagemap", O_RDONLY);
+	uint64_t e;
+	long i;
+
+	if (!out || pm < 0)
+		fail("pagemap");
+	for (i = 0; i < (m->size + page_size - 1) / page_size; i++) {
+		(void)*(volatile const unsigned char *)(p + i * page_size);
+		if (pread(pm, &e, 8, ((uintptr_t)p / page_size + i) * 8) != 8)
+			fail("pagemap read");
+		fprintf(out, "0x%llx\n", (unsigned long long)
+			((e & ((1ULL << 55) - 1)) * page_size));
+	}
+	fclose(out);
+	close(pm);
+	munmap((void *)p, m->size);
+}
+
+static int retrieve(struct vm_memfd *m)
+{
+	struct kho_retrieve_fd r = { .size = sizeof(r), .token = m->token };
+
+	if (ioctl(dev, KHO_IOC_RETRIEVE_FD, &r))
+		fail("KHO_IOC_RETRIEVE_FD");
+	return r.fd;
+}
+
+static void check_memfd(struct vm_memfd *m, uint64_t expect_gen)
+{
+	struct kho_retrieve_fd again = { .size = sizeof(again),
+					 .token = m->token };
+	unsigned char *p;
+	uint64_t gen;
+	struct stat st;
+	long n;
+
+	if (fstat(m->fd, &st) || st.st_size != m->size) {
+		printf("FAIL memfd %#llx: size %lld, want %ld\n",
+		       (unsigned long long)m->token, (long long)st.st_size,
+		       m->size);
+		exit(1);
+	}
+	if (fcntl(m->fd, F_GET_SEALS) != m->seals) {
+		printf("FAIL memfd %#llx: seals %#x, want %#x\n",
+		       (unsigned long long)m->token, fcntl(m->fd, F_GET_SEALS),
+		       m->seals);
+		exit(1);
+	}
+	if ((st.st_mode & 0777) != (m->seals & F_SEAL_EXEC ? 0666 : 0777)) {
+		printf("FAIL memfd %#llx: mode %o\n", (unsigned long long)m->token,
+		       st.st_mode & 0777);
+		exit(1);
+	}
+	if (!(fcntl(m->fd, F_GETFD) & FD_CLOEXEC)) {
+		printf("FAIL memfd %#llx: not close-on-exec\n",
+		       (unsigned long long)m->token);
+		exit(1);
+	}
+	n = differing(m, expect_gen ? &gen : NULL);
+	if (n) {
+		printf("FAIL memfd %#llx: %ld bytes differ\n",
+		       (unsigned long long)m->token, n);
+		exit(1);
+	}
+	if (expect_gen && gen <= expect_gen) {
+		printf("FAIL memfd %#llx: written up to generation %llu, not after %llu\n",
+		       (unsigned long long)m->token, (unsigned long long)gen,
+		       (unsigned long long)expect_gen);
+		exit(1);
+	}
+	if (expect_gen)
+		generation = gen;
+	if (!ioctl(dev, KHO_IOC_RETRIEVE_FD, &again) || errno != ENOENT) {
+		printf("FAIL a second RETRIEVE: %s, want ENOENT\n",
+		       strerror(errno));
+		exit(1);
+	}
+	if (m->seals & F_SEAL_WRITE) {
+		if (mmap(NULL, m->size, PROT_WRITE, MAP_SHARED, m->fd, 0) !=
+		    MAP_FAILED || errno != EPERM) {
+			printf("FAIL memfd %#llx: sealed against writes, yet writable\n",
+			       (unsigned long long)m->token);
+			exit(1);
+		}
+		return;
+	}
+	/* Writable, and the write lands in the file. */
+	p = map(m, PROT_READ | PROT_WRITE);
+	p[m->size - 1] ^= 0xff;
+	munmap(p, m->size);
+	if (differing(m, expect_gen ? &gen : NULL) != 1) {
+		printf("FAIL memfd %#llx: a write through a mapping is lost\n",
+		       (unsigned long long)m->token);
+		exit(1);
+	}
+	p = map(m, PROT_READ | PROT_WRITE);
+	p[m->size - 1] ^= 0xff;
+	munmap(p, m->size);
+}
+
+/* The bad input of the incoming side, before anything is retrieved. */
+static void bad_retrieve(void)
+{
+	struct kho_retrieve_fd r = { .size = sizeof(r), .token = 0x99999 };
+	struct kho_finish f = { .size = sizeof(f) + 4 };
+	int n = 0;
+
+	n += expect_errno("RETRIEVE of an unknown token",
+			  ioctl(dev, KHO_IOC_RETRIEVE_FD, &r), ENOENT);
+	r.size = sizeof(r) - 4;
+	r.token = TOKEN;
+	n += expect_errno("RETRIEVE with a short struct",
+			  ioctl(dev, KHO_IOC_RETRIEVE_FD, &r), EINVAL);
+	n += expect_errno("FINISH with a long struct",
+			  ioctl(dev, KHO_IOC_FINISH, &f), EINVAL);
+	if (n)
+		exit(1);
+}
+
+static void retrieve_all(int argc, char **argv)
+{
+	const char *pages = NULL, *kernel = NULL, *initrd = NULL;
+	const char *cmdline = NULL;
+	struct kho_finish f = { .size = sizeof(f) };
+	uint64_t expect_gen = expected_generation();
+	double start;
+	int i;
+
+	while (argc > 1 && argv[0][0] == '-') {
+		if (!strcmp(argv[0], "-p")) {
+			pages = argv[1];
+			argc -= 2;
+			argv += 2;
+		} else if (!strcmp(argv[0], "-r") && argc > 3) {
+			kernel = argv[1];
+			initrd = argv[2];
+			cmdline = argv[3];
+			argc -= 4;
+			argv += 4;
+		} else {
+			exit(2);
+		}
+	}
+	parse_sizes(argv, argc);
+	bad_retrieve();
+	start = now();
+	for (i = 0; i < nr_memfds; i++)
+		memfds[i].fd = retrieve(&memfds[i]);
+	report_time("retrieve", start);
+	start = now();
+	for (i = 0; i < nr_memfds; i++)
+		check_memfd(&memfds[i], i ? 0 : expect_gen);
+	report_time("check", start);
+	if (pages)
+		write_pages(&memfds[0], pages);
+	printf("retrieved: %d memfds, sizes and seals kept, every byte intact",
+	       nr_memfds);
+	if (expect_gen)
+		printf("; the first written up to generation %llu",
+		       (unsigned long long)generation);
+	printf("\n");
+	if (kernel) {
+		for (i = 0; i < nr_memfds; i++)
+			preserve(&memfds[i]);
+		kexec_while_writing(kernel, initrd, cmdline);
+	}
+	for (i = 0; i < nr_memfds; i++)
+		close(memfds[i].fd);
+	if (ioctl(dev, KHO_IOC_FINISH, &f))
+		fail("KHO_IOC_FINISH");
+}
+
+/*
+ * More memfds than /sys/kernel/kho/memfds has room for in its page: it lists
+ * what fits and ends with "... N more".
+ */
+static void many_memfds(void)
+{
+	struct kho_preserve_fd p = { .size = sizeof(p) };
+	int i, lines = 0, more = -1, nr = 300;
+	char line[128];
+	FILE *f;
+
+	for (i = 0; i < nr; i++) {
+		p.fd = memfd_create("many", 0);
+		p.token = 0x1000 + i;
+		if (p.fd < 0 || ftruncate(p.fd, 4096) ||
+		    ioctl(dev, KHO_IOC_PRESERVE_FD, &p))
+			fail("preserving many memfds");
+	}
+	f = fopen("/sys/kernel/kho/memfds", "r");
+	if (!f)
+		fail("/sys/kernel/kho/memfds");
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "... %d more", &more) == 1)
+			break;
+		lines++;
+	}
+	fclose(f);
+	if (more <= 0 || lines + more != nr) {
+		printf("FAIL /sys/kernel/kho/memfds with %d memfds: %d lines, then %d more\n",
+		       nr, lines, more);
+		exit(1);
+	}
+}
+
+static void bad(void)
+{
+	struct kho_preserve_fd p = { .size = sizeof(p), .token = TOKEN };
+	struct kho_unpreserve_fd u = { .size = sizeof(u), .token = 0x99 };
+	int mfd, hfd, pipefd[2], file, n = 0;
+
+	mfd = memfd_create("vm", 0);
+	if (mfd < 0 || ftruncate(mfd, 1 << 20) || pipe(pipefd))
+		fail("setup");
+	file = open("/init", O_RDONLY);
+	p.fd = mfd;
+	if (ioctl(dev, KHO_IOC_PRESERVE_FD, &p))
+		fail("KHO_IOC_PRESERVE_FD");
+	n += expect_errno("the same token again", ioctl(dev, KHO_IOC_PRESERVE_FD, &p), EEXIST);
+	p.token = TOKEN + 1;
+	n += expect_errno("the same memfd again", ioctl(dev, KHO_IOC_PRESERVE_FD, &p), EEXIST);
+	p.fd = pipefd[0];
+	n += expect_errno("a pipe", ioctl(dev, KHO_IOC_PRESERVE_FD, &p), EINVAL);
+	p.fd = file;
+	n += expect_errno("a file of the rootfs", ioctl(dev, KHO_IOC_PRESERVE_FD, &p), EINVAL);
+	hfd = memfd_create("huge", MFD_HUGETLB);
+	if (hfd < 0)
+		fail("memfd_create(MFD_HUGETLB)");
+	p.fd = hfd;
+	n += expect_errno("a hugetlb memfd", ioctl(dev, KHO_IOC_PRESERVE_FD, &p), EINVAL);
+	p.fd = 999;
+	n += expect_errno("a closed fd", ioctl(dev, KHO_IOC_PRESERVE_FD, &p), EBADF);
+	p.size = sizeof(p) - 4;
+	n += expect_errno("a short struct", ioctl(dev, KHO_IOC_PRESERVE_FD, &p), EINVAL);
+	u.reserved = 1;
+	n += expect_errno("a nonzero reserved field", ioctl(dev, KHO_IOC_UNPRESERVE_FD, &u), EINVAL);
+	u.reserved = 0;
+	n += expect_errno("an unknown token", ioctl(dev, KHO_IOC_UNPRESERVE_FD, &u), ENOENT);
+	n += expect_errno("ftruncate of a preserved memfd", ftruncate(mfd, 2 << 20), EBUSY);
+	n += expect_errno("a hole in a preserved memfd",
+			  fallocate(mfd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, 0, 4096), EBUSY);
+	n += expect_errno("fallocate past the end", fallocate(mfd, 0, 0, 2 << 20), EBUSY);
+	n += expect_errno("a write past the end", pwrite(mfd, "x", 1, 1 << 20), EBUSY);
+	if (ftruncate(mfd, 1 << 20))
+		n += expect_errno("ftruncate to the same size", -1, 0);
+	u.token = TOKEN;
+	if (ioctl(dev, KHO_IOC_UNPRESERVE_FD, &u))
+		fail("KHO_IOC_UNPRESERVE_FD");
+	if (ftruncate(mfd, 2 << 20))
+		fail("ftruncate once unpreserved");
+	if (n)
+		exit(1);
+	many_memfds();
+	printf("bad input: every errno as expected\n");
+}
+
+/* PRESERVE and UNPRESERVE while KHO is active, then after the abort. */
+static void bad_while_active(void)
+{
+	struct kho_preserve_fd p = { .size = sizeof(p), .token = TOKEN + 1 };
+	struct kho_unpreserve_fd u = { .size = sizeof(u), .token = TOKEN };
+	char *size = "1M";
+	int n = 0;
+
+	parse_sizes(&size, 1);
+	hold();
+	p.fd = memfd_create("late", 0);
+	if (p.fd < 0 || ftruncate(p.fd, 4096))
+		fail("memfd");
+	write_file("/sys/kernel/kho/active", "1");
+	n += expect_errno("F_ADD_SEALS of a preserved memfd",
+			  fcntl(memfds[0].fd, F_ADD_SEALS, F_SEAL_WRITE), EBUSY);
+	n += expect_errno("PRESERVE while KHO is active",
+			  ioctl(dev, KHO_IOC_PRESERVE_FD, &p), EBUSY);
+	n += expect_errno("UNPRESERVE while KHO is active",
+			  ioctl(dev, KHO_IOC_UNPRESERVE_FD, &u), EBUSY);
+	n += expect_errno("a hole while KHO is active",
+			  fallocate(memfds[0].fd, FALLOC_FL_PUNCH_HOLE |
+				    FALLOC_FL_KEEP_SIZE, 0, 4096), EBUSY);
+	write_file("/sys/kernel/kho/active", "0");
+	if (ioctl(dev, KHO_IOC_UNPRESERVE_FD, &u))
+		fail("UNPRESERVE once KHO is aborted");
+	if (ioctl(dev, KHO_IOC_PRESERVE_FD, &p))
+		fail("PRESERVE once KHO is aborted");
+	if (n)
+		exit(1);
+	printf("while KHO is active: F_ADD_SEALS, PRESERVE, UNPRESERVE and a hole get EBUSY\n");
+}
+
+static void finish(void)
+{
+	struct kho_finish f = { .size = sizeof(f) };
+
+	if (ioctl(dev, KHO_IOC_FINISH, &f))
+		fail("KHO_IOC_FINISH");
+}
+
+static void count_reserved(void)
+{
+	unsigned long long addr, len, pfn, end, flags, pages = 0, reserved = 0;
+	int fd = open("/proc/kpageflags", O_RDONLY);
+
+	if (fd < 0)
+		fail("/proc/kpageflags");
+	while (scanf("%llx %llx", &addr, &len) == 2) {
+		end = (addr + len + page_size - 1) / page_size;
+		for (pfn = addr / page_size; pfn < end; pfn++) {
+			if (pread(fd, &flags, 8, pfn * 8) != 8)
+				fail("/proc/kpageflags read");
+			reserved += flags >> 32 & 1;	/* KPF_RESERVED */
+			pages++;
+		}
+	}
+	printf("%llu of %llu pages reserved\n", reserved, pages);
+}
+
+static void copy(const char *size)
+{
+	long chunk, done;
+	char *src, *dst;
+	double start;
+
+	parse_sizes((char **)&size, 1);
+	chunk = memfds[0].size < (1L << 30) ? memfds[0].size : 1L << 30;
+	src = malloc(chunk);
+	dst = malloc(chunk);
+	if (!src || !dst)
+		fail("malloc");
+	/* Fault both in first: the copy alone is timed. */
+	memset(src, 1, chunk);
+	memset(dst, 2, chunk);
+	start = now();
+	for (done = 0; done < memfds[0].size; done += chunk)
+		memcpy(dst, src, chunk < memfds[0].size - done ?
+				 chunk : memfds[0].size - done);
+	printf("copy %ld %.6f\n", memfds[0].size, now() - start);
+	/* Read the copy, so that it cannot be left out. */
+	if (dst[chunk - 1] != 1)
+		fail("memcpy");
+}
+
+int main(int argc, char **argv)
+{
+	page_size = sysconf(_SC_PAGESIZE);
+	dev = open("/dev/kho", O_RDWR);
+	if (dev < 0)
+		fail("/dev/kho");
+	if (argc >= 3 && !strcmp(argv[1], "hold")) {
+		parse_sizes(argv + 2, argc - 2);
+		hold();
+		wait_forever("ready");
+	} else if (argc >= 5 && !strcmp(argv[1], "kexec")) {
+		parse_sizes(argv + 5, argc - 5);
+		hold();
+		kexec_while_writing(argv[2], argv[3], argv[4]);
+	} else if (argc >= 3 && !strcmp(argv[1], "retrieve")) {
+		retrieve_all(argc - 2, argv + 2);
+	} else if (argc == 2 && !strcmp(argv[1], "bad")) {
+		bad();
+	} else if (argc == 2 && !strcmp(argv[1], "bad-active")) {
+		bad_while_active();
+	} else if (argc == 2 && !strcmp(argv[1], "finish")) {
+		finish();
+	} else if (argc == 2 && !strcmp(argv[1], "reserved")) {
+		count_reserved();
+	} else if (argc == 3 && !strcmp(argv[1], "copy")) {
+		copy(argv[2]);
+	} else {
+		return 2;
+	}
+	return 0;
+}

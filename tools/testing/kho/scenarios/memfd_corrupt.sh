@@ -1,0 +1,25 @@
+# SPDX-License-Identifier: GPL-2.0
+# A damaged memfd node (its size one page more than its runs) is refused at
+# RETRIEVE with EINVAL and one line, and its pages are not exposed.
+# cmdline: kho_scratch=64M
+# timeout: 300
+
+if [ -z "$kho_stage" ]; then
+	kho-memfd hold 8388731 > /tmp/hold.out &
+	wait_holder /tmp/hold.out
+	expect_write $KHO/active 1
+	expect_write /sys/kernel/debug/kho/corrupt memfd_size
+	kexec_load 2
+	kexec -e
+	fail "kexec -e returned"
+fi
+expect_log "kho: handover disabled" 0
+expect_eq "handed-over memfds" "$(cat /sys/firmware/kho/memfds)" "0x42 8392827 2050 malformed"
+out=$(kho-memfd retrieve 8388731 2>&1) && fail "RETRIEVE of a damaged memfd succeeded"
+case "$out" in
+*"Invalid argument"*) ;;
+*) fail "RETRIEVE of a damaged memfd: $out" ;;
+esac
+expect_log "kho: memfd: memfd 0x42 of the handover is not retrieved: its runs do not add up to its size\$" 1
+expect_eq "handed-over memfds" "$(cat /sys/firmware/kho/memfds)" "0x42 8392827 2050 malformed"
+pass

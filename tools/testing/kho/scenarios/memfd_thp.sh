@@ -1,0 +1,25 @@
+# SPDX-License-Identifier: GPL-2.0
+# memfd_roundtrip with a 64 MiB memfd in transparent huge pages
+# (shmem_enabled=always): the next kernel gets it back intact, on the very
+# pages the previous kernel pinned, as small pages.
+# cmdline: kho_scratch=64M
+# needs: TRANSPARENT_HUGEPAGE
+# timeout: 300
+
+if [ -z "$kho_stage" ]; then
+	echo always > /sys/kernel/mm/transparent_hugepage/shmem_enabled
+	kho-memfd hold 64M > /tmp/hold.out &
+	wait_holder /tmp/hold.out
+	expect_eq "huge pages" "$(meminfo ShmemHugePages)" 65536
+	expect_eq "preserved memfds" "$(cat $KHO/memfds)" "0x42 67108864 16384"
+	expect_write $KHO/active 1
+	kexec_load 2
+	kexec -e
+	fail "kexec -e returned"
+fi
+expect_eq "handed-over memfds" "$(cat /sys/firmware/kho/memfds)" "0x42 67108864 16384 waiting"
+out=$(kho-memfd retrieve -p /tmp/got 64M) || fail "kho-memfd retrieve: $out"
+expect_eq "handed-over memfds" "$(cat /sys/firmware/kho/memfds)" "0x42 67108864 16384 retrieved"
+expect_pages_named /tmp/got 16384
+echo "$out; every page is where the DT named it"
+pass

@@ -5,16 +5,6 @@
 # cmdline: kho_scratch=64M kho_test.enable=1
 # timeout: 400
 
-# Free memory in kB, counting the free pages that per-cpu lists hold: a
-# page returned to the allocator waits there, and MemFree leaves it out.
-free_kb()
-{
-	local pcp
-
-	pcp=$(awk '$1 == "count:" { n += $2 } END { print n + 0 }' /proc/zoneinfo)
-	echo $(($(meminfo MemFree) + pcp * 4))
-}
-
 # within WHAT GOT WANT: GOT is within 1% of WANT.
 within()
 {
@@ -34,8 +24,8 @@ case "$kho_stage" in
 	expect_log "kho_test: restored 1028 ranges, 67130856 bytes: ok" 1
 	expect_log "kho_test: returned 1028 ranges" 1
 	sleep 1
-	echo "kernel 2: MemTotal $(meminfo MemTotal) kB, free $(free_kb) kB"
-	kexec_load 3 "kho_test.enable=0 kho_expect_mem=$(meminfo MemTotal),$(free_kb)"
+	echo "kernel 2: MemTotal $(meminfo MemTotal) kB, free $(mem_free) kB"
+	kexec_load 3 "kho_test.enable=0 kho_expect_mem=$(meminfo MemTotal),$(mem_free)"
 	kexec -e
 	fail "kexec -e returned"
 	;;
@@ -43,9 +33,9 @@ case "$kho_stage" in
 	# A normal boot: no handover, kho_test idle.
 	[ -e /sys/firmware/kho/dt ] && fail "kernel 3 was handed state"
 	sleep 1
-	echo "kernel 3: MemTotal $(meminfo MemTotal) kB, free $(free_kb) kB"
+	echo "kernel 3: MemTotal $(meminfo MemTotal) kB, free $(mem_free) kB"
 	within MemTotal ${kho_expect_mem%,*} $(meminfo MemTotal)
-	within "MemFree (with per-cpu lists)" ${kho_expect_mem#*,} $(free_kb)
+	within "MemFree (with per-cpu lists)" ${kho_expect_mem#*,} $(mem_free)
 	pass
 	;;
 esac

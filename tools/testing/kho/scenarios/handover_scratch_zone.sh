@@ -15,7 +15,7 @@ expect_one_zone()
 {
 	local start page starts
 
-	page=$(($(awk '/^KernelPageSize/ { print $2; exit }' /proc/self/smaps) * 1024))
+	page=$(page_size)
 	starts=$(sed -n 's/^ *start_pfn: *//p' /proc/zoneinfo)
 	# ZONE_NORMAL starts at 4 GiB: the boundary the region must not cross.
 	echo "$starts" | grep -qx "$(((1 << 32) / page))" ||

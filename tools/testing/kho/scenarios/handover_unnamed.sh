@@ -19,7 +19,7 @@ case "$kho_stage" in
 	expect_log "kho: 16 pages the mem cache listed and the DT does not name were freed, the first at 0x[0-9a-f]+\$" 1
 	expect_log "kho_test: restored 1028 ranges, [0-9]+ bytes: ok" 1
 	first=$(dmesg | sed -n 's/.*does not name were freed, the first at \(0x[0-9a-f]*\)$/\1/p')
-	page=$(($(awk '/^KernelPageSize/ { print $2; exit }' /proc/self/smaps) * 1024))
+	page=$(page_size)
 	expect_reserved "the 16 pages" "$first" $((16 * page)) none
 	pass
 	;;

@@ -17,15 +17,13 @@
 CYCLES=1000
 LEAKS=/sys/kernel/debug/kmemleak
 
+# free_kb: free memory in kB once the page cache is dropped, so that only
+# what the loop holds counts.
 free_kb()
 {
-	local page pcp
-
 	sync
 	echo 3 > /proc/sys/vm/drop_caches
-	page=$(awk '/^KernelPageSize/ { print $2; exit }' /proc/self/smaps)
-	pcp=$(awk '/^ *count:/ { n += $2 } END { print n }' /proc/zoneinfo)
-	echo $(($(meminfo MemFree) + pcp * page))
+	mem_free
 }
 
 # Forget what the boot left: only what the loop leaks counts.

@@ -192,12 +192,23 @@ expect_pages_named()
 	cmp -s "$1" /tmp/want || fail "the retrieved memfd's pages are not where the DT named them"
 }
 
-# mem_free: MemFree of /proc/meminfo, in kB, with the per-CPU differences
-# of the counters folded in.
+# page_size: the kernel's page size in bytes.
+page_size()
+{
+	echo $(($(awk '/^KernelPageSize/ { print $2; exit }' /proc/self/smaps) * 1024))
+}
+
+# mem_free: free memory in kB: MemFree of /proc/meminfo, with the per-CPU
+# differences of the counters folded in, plus the free pages the per-CPU
+# page lists hold. A page just freed waits in those lists, which grow to
+# tens of MiB after a large free, and MemFree leaves it out.
 mem_free()
 {
+	local pcp
+
 	echo 1 > /proc/sys/vm/stat_refresh
-	meminfo MemFree
+	pcp=$(awk '$1 == "count:" { n += $2 } END { print n + 0 }' /proc/zoneinfo)
+	echo $(($(meminfo MemFree) + pcp * $(page_size) / 1024))
 }
 
 # cma_free: CmaFree of /proc/meminfo, in kB, after folding the per-CPU
@@ -230,7 +241,7 @@ scratch_unheld_pages()
 {
 	local page base end pos s e
 
-	page=$(($(awk '/^KernelPageSize/ { print $2; exit }' /proc/self/smaps) * 1024))
+	page=$(page_size)
 	base=$(($(cat $KHO/scratch_phys)))
 	end=$((base + $(cat $KHO/scratch_len)))
 	{
@@ -350,7 +361,7 @@ expect_reserved()
 {
 	local page n flags reserved want
 
-	page=$(($(awk '/^KernelPageSize/ { print $2; exit }' /proc/self/smaps) * 1024))
+	page=$(page_size)
 	n=$((($2 % page + $3 + page - 1) / page))
 	flags=$(dd if=/proc/kpageflags bs=8 skip=$(($2 / page)) count=$n 2>/dev/null |
 		od -A n -t x8 -v | tr -s ' ' '\n' | grep .)

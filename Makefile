@@ -8,6 +8,7 @@ SRC		:= $(BUILD)/src
 TREE		:= $(BUILD)/linux
 DEBS		:= $(BUILD)/debs
 HARNESS		:= tools/testing/kho
+SCRIPTS		:= scripts
 JOBS		?= $(shell nproc)
 # FLAVOUR=debian: the test kernel with Debian's memory and boot options
 # (configs/debian.config), built and tested apart from the minimal one.
@@ -21,13 +22,9 @@ KOUT		:= $(BUILD)/arm64-$(FLAVOUR)
 INITRAMFS	:= $(BUILD)/initramfs-$(FLAVOUR)
 FRAGMENTS	?= base kho debug ima $(FLAVOUR)
 endif
-# What the Debian-options kernel runs, on each boot path it names.
-DEBIAN_SCENARIOS ?= handover_one_hop handover_chain handover_corrupt \
-		    handover_memtotal handover_cmdline handover_scratch_size \
-		    handover_large handover_kfence handover_numa \
-		    handover_scratch_held handover_scratch_zone \
-		    handover_unnamed handover_nomap_efi kexec_plain \
-		    kexec_cma reserve_mem_chain memfd_roundtrip memfd_thp
+# make check runs the gate tier of the scenarios, make check-full all of
+# them (each scenario's "# tier:" header says which it is in).
+TIER		?= full
 SOURCE_TARBALL	:= /usr/src/linux-source-6.12.tar.xz
 
 export CCACHE_DIR ?= $(HOME)/.cache/ccache-kho
@@ -39,12 +36,12 @@ KMAKE		:= $(MAKE) -C $(TREE) O=$(KOUT) ARCH=arm64 \
 		   CC="ccache aarch64-linux-gnu-gcc" -j$(JOBS)
 
 .PHONY: all deps source tree config kernel kexec-file guest-tools initramfs demo shell kunit \
-	vmtest vmtest-debian distro bench hostcheck fuzz lint check series clean
+	vmtest vmtest-debian distro bench hostcheck fuzz lint check check-full series clean
 
 all: kernel
 
 deps:
-	@$(HARNESS)/deps.sh $(DEBS)
+	@$(SCRIPTS)/deps.sh $(DEBS)
 
 $(SRC)/.unpacked: | deps
 	rm -rf $(SRC) $(SRC).tmp
@@ -58,10 +55,10 @@ source: deps $(SRC)/.unpacked
 	@echo "linux-source-6.12 $$(cat $(SRC)/.debian-version) in $(SRC)"
 
 tree: source
-	@$(HARNESS)/prepare-tree.sh $(CURDIR) $(SRC) $(TREE)
+	@$(SCRIPTS)/prepare-tree.sh $(CURDIR) $(SRC) $(TREE)
 
 config: tree
-	@$(HARNESS)/make-config.sh \
+	@$(SCRIPTS)/make-config.sh \
 		$(patsubst %,configs/%.config,$(FRAGMENTS))
 
 kernel: config
@@ -93,23 +90,20 @@ kunit: initramfs
 		$(BUILD)/results/kunit
 
 vmtest: initramfs
-	@$(HARNESS)/run-vmtest.sh $(KOUT)/Image $(INITRAMFS)/initrd.cpio \
-		$(BUILD)/results/vmtest-$(FLAVOUR) $(SCENARIOS)
+	@VMTEST_TIER=$(TIER) $(HARNESS)/run-vmtest.sh $(FLAVOUR) $(KOUT)/Image \
+		$(INITRAMFS)/initrd.cpio $(BUILD)/results/vmtest-$(FLAVOUR) $(SCENARIOS)
 
 vmtest-debian:
-	+@KHO_BOOTS="$${KHO_BOOTS:-direct efi-dt efi-acpi}" VMTEST_NAME=$@ \
-		$(MAKE) --no-print-directory vmtest FLAVOUR=debian \
-		SCENARIOS="$(or $(SCENARIOS),$(DEBIAN_SCENARIOS))"
+	+@VMTEST_NAME=$@ $(MAKE) --no-print-directory vmtest FLAVOUR=debian
 
 distro: tree guest-tools
-	@KOUT=$(BUILD)/arm64-distro $(HARNESS)/distro.sh $(DEBS)
+	@KOUT=$(BUILD)/arm64-distro $(SCRIPTS)/distro.sh $(DEBS)
 	@$(HARNESS)/mkinitramfs.sh $(DEBS) $(BUILD)/arm64-distro/Image \
 		$(BUILD)/tools $(BUILD)/initramfs-distro
-	@KHO_BOOTS="$${KHO_BOOTS:-direct efi-dt efi-acpi}" VMTEST_NAME=$@ \
-		VMTEST_SCRATCH=$${VMTEST_SCRATCH:-192M} \
-		$(HARNESS)/run-vmtest.sh $(BUILD)/arm64-distro/Image \
+	@VMTEST_NAME=$@ VMTEST_TIER=$(TIER) VMTEST_SCRATCH=$${VMTEST_SCRATCH:-192M} \
+		$(HARNESS)/run-vmtest.sh debian $(BUILD)/arm64-distro/Image \
 		$(BUILD)/initramfs-distro/initrd.cpio $(BUILD)/results/distro \
-		$(or $(SCENARIOS),$(DEBIAN_SCENARIOS))
+		$(SCENARIOS)
 
 bench: initramfs
 	@$(HARNESS)/bench.sh $(KOUT)/Image $(INITRAMFS)/initrd.cpio \
@@ -124,13 +118,16 @@ fuzz: tree
 	@$(MAKE) -s -C $(HARNESS)/fuzz BUILD=$(BUILD)/fuzz TREE=$(TREE) fuzz
 
 lint: config
-	@$(HARNESS)/lint.sh $(CURDIR)
+	@$(SCRIPTS)/lint.sh $(CURDIR)
 
 check: deps
-	@$(HARNESS)/check.sh $(MAKE)
+	@$(HARNESS)/check.sh gate $(MAKE)
+
+check-full: deps
+	@$(HARNESS)/check.sh full $(MAKE)
 
 series: tree
-	@$(HARNESS)/mkseries.sh $(CURDIR) $(SRC) $(BUILD)/series
+	@$(SCRIPTS)/mkseries.sh $(CURDIR) $(SRC) $(BUILD)/series
 
 clean:
 	rm -rf $(BUILD)

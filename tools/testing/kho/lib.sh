@@ -1,13 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
 #
-# Shared by the harness scripts. The Makefile exports TREE, KOUT and JOBS.
-
-# How to run kbuild on the working tree.
-kmake()
-{
-	make -C "$TREE" O="$KOUT" ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu- \
-		CC="ccache aarch64-linux-gnu-gcc" -j"$JOBS" "$@"
-}
+# Shared by the test harness's scripts on the host.
 
 # Reports of the kernel's debug checks: any of them fails a scenario.
 KHO_SPLATS='WARNING:|BUG:|BUG kmalloc|Oops|Kernel panic|Call trace:|'
@@ -42,4 +35,111 @@ vmtest_verdict()
 	elif ! tr -d '\r' < "$log" | grep -qx "VMTEST: PASS $name"; then
 		echo "no verdict (qemu exit status $rc)"
 	fi
+}
+
+# The scenarios, their headers and the runs a tier makes of them. A
+# scenario's header (its first comment lines) says where it runs:
+#   # tier: gate|full     gate: in make check, on one CPU model; full: only
+#                         in make check-full, which runs every scenario on
+#                         every CPU model
+#   # kernels: test debian   the kernels it runs on (default: test)
+#   # boots: direct efi-dt efi-acpi   the boot paths (default: direct),
+#                         among those of the kernel (vmtest_boots)
+#   # covers: CAPABILITY...  what it shows for the gate (see capabilities)
+VMTEST_SCENARIOS=${VMTEST_SCENARIOS:-$(dirname "${BASH_SOURCE[0]}")/scenarios}
+VMTEST_CPUS=(${KHO_CPUS:-cortex-a72 max})
+
+# vmtest_read_headers: read the header of every scenario into
+# VMTEST_HEADERS, once per directory of scenarios (here, as this file is
+# sourced: a command substitution's subshell would read them each time).
+declare -A VMTEST_HEADERS=()
+VMTEST_HEADERS_OF=
+vmtest_read_headers()
+{
+	local name key value
+
+	[ "$VMTEST_HEADERS_OF" = "$VMTEST_SCENARIOS" ] && return
+	VMTEST_HEADERS=()
+	while IFS=$'\t' read -r name key value; do
+		VMTEST_HEADERS["$name $key"]=$value
+	done < <(awk 'FNR == 1 { name = FILENAME; sub(/.*\//, "", name)
+			sub(/\.sh$/, "", name); header = 1 }
+		!/^#/ { header = 0 }
+		header && /^# [a-z]+: / { key = $2; sub(/:$/, "", key)
+			value = $0; sub(/^# [a-z]+: /, "", value)
+			print name "\t" key "\t" value }' "$VMTEST_SCENARIOS"/*.sh)
+	VMTEST_HEADERS_OF=$VMTEST_SCENARIOS
+}
+vmtest_read_headers
+
+# vmtest_header NAME KEY: the value of header KEY of scenario NAME.
+vmtest_header()
+{
+	vmtest_read_headers
+	echo "${VMTEST_HEADERS["$1 $2"]:-}"
+}
+
+# vmtest_names: every scenario, in the order of their file names.
+vmtest_names()
+{
+	local f n
+
+	for f in "$VMTEST_SCENARIOS"/*.sh; do
+		n=$(basename "$f" .sh)
+		[ "$n" = lib ] || echo "$n"
+	done
+}
+
+# vmtest_boots KERNEL: the boot paths a kernel runs its scenarios on, or
+# KHO_BOOTS if set. The test kernel has neither EFI nor ACPI.
+vmtest_boots()
+{
+	if [ -n "${KHO_BOOTS:-}" ]; then
+		echo "$KHO_BOOTS"
+	elif [ "$1" = test ]; then
+		echo direct
+	else
+		echo direct efi-dt efi-acpi
+	fi
+}
+
+# vmtest_plan KERNEL TIER [NAME...]: the runs, one "CPU BOOT NAME" line
+# each. Without NAMEs: the scenarios of TIER (gate, or full for all) whose
+# "kernels:" header names KERNEL. In the gate each scenario runs on one CPU
+# model, the models taken in turn along the scenarios of each boot path and
+# the turn shifted by one from a boot path to the next, so that every boot
+# path with two gate scenarios runs on both models; in the full tier every
+# scenario runs on every model.
+vmtest_plan()
+{
+	local kernel=$1 tier=$2 names=() name boot b=0 k cpu wanted
+
+	shift 2
+	if [ $# -gt 0 ]; then
+		names=("$@")
+	else
+		for name in $(vmtest_names); do
+			wanted=${VMTEST_HEADERS["$name kernels"]:-}
+			case " ${wanted:-test} " in *" $kernel "*) ;; *) continue ;; esac
+			[ "$tier" = full ] || [ "${VMTEST_HEADERS["$name tier"]:-}" = "$tier" ] ||
+				continue
+			names+=("$name")
+		done
+	fi
+	for boot in $(vmtest_boots "$kernel"); do
+		k=0
+		for name in "${names[@]}"; do
+			wanted=${VMTEST_HEADERS["$name boots"]:-}
+			case " ${wanted:-direct} " in *" $boot "*) ;; *) continue ;; esac
+			if [ "$tier" = full ]; then
+				for cpu in "${VMTEST_CPUS[@]}"; do
+					echo "$cpu $boot $name"
+				done
+			else
+				echo "${VMTEST_CPUS[(k + b) % ${#VMTEST_CPUS[@]}]} $boot $name"
+			fi
+			k=$((k + 1))
+		done
+		b=$((b + 1))
+	done
 }

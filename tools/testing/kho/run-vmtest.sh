@@ -1,114 +1,160 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Run the end-to-end scenarios: each boots the test kernel with the command
-# line its header names (# cmdline:), runs scenarios/NAME.sh as the guest's
-# init, and passes if the guest printed "VMTEST: PASS NAME" within the time
-# limit (# timeout:, default 180 s) and no kernel log shows a warning, bug,
-# lockdep or list-debug report. A "# mem:" header sets the guest's memory
-# (default 1G), "# nodes:" the NUMA nodes it is split into (default 1),
-# "# dt:" DT source added to the DT of a direct boot (see vm.sh).
-# The serial log of a failing scenario is printed. Every scenario runs on
-# each CPU model of KHO_CPUS (default: cortex-a72, and max, which has
-# FEAT_LPA2 and so five page table levels), and on each boot path of
-# KHO_BOOTS (see vm.sh; default: direct) that its # boots: header names
-# (default: direct). A scenario whose "# needs:" header names a kernel
-# option (say KFENCE) that the kernel's .config, next to IMAGE, does not
-# set is not run, and a comment line says so. VMTEST_NAME names the summary
-# line (default: vmtest). VMTEST_SCRATCH replaces the headers' kho_scratch=64M,
-# which is too small for a kernel with Debian's whole configuration.
+# Run the end-to-end scenarios of one kernel: each boots the kernel with the
+# command line its header names (# cmdline:), runs scenarios/NAME.sh as the
+# guest's init, and passes if the guest printed "VMTEST: PASS NAME" within
+# the time limit (# timeout:, default 180 s) and no kernel log shows a
+# warning, bug, lockdep or list-debug report. A "# mem:" header sets the
+# guest's memory (default 1G), "# nodes:" the NUMA nodes it is split into
+# (default 1), "# dt:" DT source added to the DT of a direct boot (see
+# vm.sh). Which scenarios run, on which CPU models and boot paths, is
+# vmtest_plan's (lib.sh) for KERNEL and the tier VMTEST_TIER (gate or full,
+# the default); NAMEs pick scenarios whatever their tier and kernels. A
+# scenario whose "# needs:" header names a kernel option (say KFENCE) that
+# the kernel's .config, next to IMAGE, does not set is not run, and a
+# comment line says so.
 #
-# usage: run-vmtest.sh IMAGE INITRD RESULTDIR [NAME...]
+# VMTEST_JOBS guests (default: one per CPU) run at once, as long as their
+# memory adds up to no more than the host's less 2 GiB; each writes its
+# serial log to RESULTDIR/NAME-CPU-BOOT.log. Results are printed as the
+# runs end; a failing one prints its last 40 serial lines and the path of
+# its log, and the summary names every failure. VMTEST_NAME names the
+# summary line (default: vmtest). VMTEST_SCRATCH replaces the headers'
+# kho_scratch=64M, which is too small for a kernel with Debian's whole
+# configuration.
+#
+# usage: run-vmtest.sh KERNEL IMAGE INITRD RESULTDIR [NAME...]
 set -uo pipefail
 
 here=$(dirname "$0")
 . "$here/lib.sh"
-image=$1 initrd=$2 results=$3
-shift 3
-names=("$@")
-if [ ${#names[@]} = 0 ]; then
-	for f in "$here"/scenarios/*.sh; do
-		n=$(basename "$f" .sh)
-		[ "$n" = lib ] || names+=("$n")
-	done
-fi
-
-cpus=(${KHO_CPUS:-cortex-a72 max})
-boots=(${KHO_BOOTS:-direct})
+kernel=$1 image=$2 initrd=$3 results=$4
+shift 4
+tier=${VMTEST_TIER:-full}
+slots=${VMTEST_JOBS:-$(nproc)}
+budget=$(($(sed -n 's/^MemTotal: *\([0-9]*\) kB/\1/p' /proc/meminfo) / 1024 - 2048))
 
 # The kernel options a scenario needs and the kernel lacks.
 missing_options()
 {
 	local opt
 
-	for opt in $(sed -n 's/^# needs: //p' "$here/scenarios/$1.sh"); do
+	for opt in $(vmtest_header "$1" needs); do
 		grep -qx "CONFIG_$opt=y" "$(dirname "$image")/.config" ||
 			echo "CONFIG_$opt"
 	done
 }
 
-# The runs: every scenario on every CPU, on the boot paths it names.
+# run_one CPU BOOT NAME: boot scenario NAME and write its verdict (empty:
+# passed) and duration to its log's .verdict file.
+run_one()
+{
+	local cpu=$1 boot=$2 name=$3 log cmdline limit mem nodes start rc
+
+	log=$results/$name-$cpu-$boot.log
+	cmdline=$(vmtest_header "$name" cmdline)
+	[ -n "${VMTEST_SCRATCH:-}" ] &&
+		cmdline=$(echo "$cmdline" | sed "s/kho_scratch=64M/kho_scratch=$VMTEST_SCRATCH/")
+	limit=$(vmtest_header "$name" timeout)
+	mem=$(vmtest_header "$name" mem)
+	nodes=$(vmtest_header "$name" nodes)
+	start=$(date +%s)
+	KHO_DT=$(vmtest_header "$name" dt) \
+	KHO_CPU=$cpu KHO_BOOT=$boot KHO_MEM=${mem:-${KHO_MEM:-1G}} KHO_NODES=${nodes:-1} \
+		timeout "${limit:-180}" "$here/vm.sh" run "$image" "$initrd" \
+		"kho_scenario=$name $cmdline" > "$log" 2>&1
+	rc=$?
+	{
+		echo "$(($(date +%s) - start))"
+		vmtest_verdict "$name" "$log" $rc "${limit:-180}"
+	} > "$log.verdict"
+}
+
+# mem_mib NAME: the guest memory of scenario NAME in MiB.
+mem_mib()
+{
+	local mem
+
+	mem=$(vmtest_header "$1" mem)
+	echo $(($(numfmt --from=iec "${mem:-${KHO_MEM:-1G}}") >> 20))
+}
+
 runs=()
-runnable=()
 not_run=()
-for name in "${names[@]}"; do
+while read -r cpu boot name; do
+	[ -n "$name" ] || continue
 	missing=$(missing_options "$name")
 	if [ -z "$missing" ]; then
-		runnable+=("$name")
+		runs+=("$cpu $boot $name")
 	else
-		not_run+=("# $name is not run: this kernel lacks $(echo $missing)")
+		case " ${not_run[*]} " in
+		*"# $name is not run"*) ;;
+		*) not_run+=("# $name is not run: this kernel lacks $(echo $missing)") ;;
+		esac
 	fi
-done
-for cpu in "${cpus[@]}"; do
-	for boot in "${boots[@]}"; do
-		for name in "${runnable[@]}"; do
-			wanted=$(sed -n 's/^# boots: //p' "$here/scenarios/$name.sh")
-			case " ${wanted:-direct} " in
-			*" $boot "*) runs+=("$cpu $boot $name") ;;
-			esac
-		done
-	done
-done
+done < <(vmtest_plan "$kernel" "$tier" "$@")
 
 mkdir -p "$results"
-passed=0 failed=0 i=0
+passed=0 failed=0 finished=0 used=0 next=0
+failures=()
+declare -A running=() run_mem=()
+# Interrupted: the guests still running end too (timeout passes it on).
+trap 'for p in "${!running[@]}"; do pkill -TERM -P "$p"; done' EXIT
 echo "TAP version 13"
 echo "1..${#runs[@]}"
 for line in "${not_run[@]}"; do
 	echo "$line"
 done
-for run in "${runs[@]}"; do
-	read -r cpu boot name <<< "$run"
-	i=$((i + 1))
-	script=$here/scenarios/$name.sh
+
+# report PID: print the result of the run that process PID made.
+report()
+{
+	local cpu boot name what log secs why
+
+	read -r cpu boot name <<< "${running[$1]}"
 	what="$name on $cpu"
 	[ "$boot" = direct ] || what="$what, $boot"
 	log=$results/$name-$cpu-$boot.log
-	cmdline=$(sed -n 's/^# cmdline: //p' "$script")
-	[ -n "${VMTEST_SCRATCH:-}" ] &&
-		cmdline=$(echo "$cmdline" | sed "s/kho_scratch=64M/kho_scratch=$VMTEST_SCRATCH/")
-	limit=$(sed -n 's/^# timeout: //p' "$script")
-	mem=$(sed -n 's/^# mem: //p' "$script")
-	nodes=$(sed -n 's/^# nodes: //p' "$script")
-	start=$(date +%s)
-	KHO_DT=$(sed -n 's/^# dt: //p' "$script") \
-	KHO_CPU=$cpu KHO_BOOT=$boot KHO_MEM=${mem:-${KHO_MEM:-1G}} KHO_NODES=${nodes:-1} \
-		timeout "${limit:-180}" "$here/vm.sh" run "$image" "$initrd" \
-		"kho_scenario=$name $cmdline" > "$log" 2>&1
-	rc=$?
-	secs=$(($(date +%s) - start))
-
-	why=$(vmtest_verdict "$name" "$log" $rc "${limit:-180}")
+	secs=$(head -1 "$log.verdict")
+	why=$(sed 1d "$log.verdict")
+	finished=$((finished + 1))
 	if [ -z "$why" ]; then
 		passed=$((passed + 1))
-		echo "ok $i - $what (${secs} s)"
+		echo "ok $finished - $what (${secs} s)"
 	else
 		failed=$((failed + 1))
-		echo "not ok $i - $what: $why"
-		echo "# ---- serial log of $what ----"
-		sed 's/^/# /' "$log"
+		failures+=("$what")
+		echo "not ok $finished - $what: $why"
+		echo "# ---- last 40 serial lines of $what (whole log: $log) ----"
+		tail -40 "$log" | tr -d '\r' | sed 's/^/# /'
 		echo "# ---- end of $what ----"
 	fi
+	used=$((used - run_mem[$1]))
+	unset "running[$1]" "run_mem[$1]"
+}
+
+while [ $next -lt ${#runs[@]} ] || [ ${#running[@]} -gt 0 ]; do
+	if [ $next -lt ${#runs[@]} ] && [ ${#running[@]} -lt "$slots" ]; then
+		read -r cpu boot name <<< "${runs[$next]}"
+		mem=$(mem_mib "$name")
+		# A guest too big to share the host waits until it can run alone.
+		if [ ${#running[@]} = 0 ] || [ $((used + mem)) -le $budget ]; then
+			rm -f "$results/$name-$cpu-$boot.log.verdict"
+			run_one "$cpu" "$boot" "$name" &
+			running[$!]=${runs[$next]}
+			run_mem[$!]=$mem
+			used=$((used + mem))
+			next=$((next + 1))
+			continue
+		fi
+	fi
+	wait -n -p pid "${!running[@]}"
+	report "$pid"
 done
+
 echo "${VMTEST_NAME:-vmtest}: $passed passed, $failed failed"
+for what in "${failures[@]}"; do
+	echo "# failed: $what"
+done
 [ $failed = 0 ]

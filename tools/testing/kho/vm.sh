@@ -8,7 +8,8 @@
 # "shell" is interactive; "run" reads nothing and writes the serial console
 # to standard output. KHO_CPU picks the CPU model (default cortex-a72),
 # KHO_MEM the memory size (default 1G), KHO_NODES the number of NUMA nodes
-# the memory and the CPUs are split into (default 1), KHO_BOOT the boot path:
+# the memory and the CPUs are split into (default 1), KHO_SMP the number of
+# CPUs (default 2, at least one per node), KHO_BOOT the boot path:
 #   direct    qemu loads the kernel and passes it its own DT (default)
 #   efi-dt    edk2 (Debian's QEMU_EFI.fd) boots the kernel's EFI stub and
 #             passes it the DT qemu made (-machine acpi=off)
@@ -31,7 +32,8 @@ efi-acpi)	machine=virt,acpi=on boot=(-bios "$firmware") ;;
 *)		echo "vm.sh: unknown KHO_BOOT '$KHO_BOOT'" >&2; exit 2 ;;
 esac
 
-mem=${KHO_MEM:-1G} nodes=${KHO_NODES:-1} numa=()
+mem=${KHO_MEM:-1G} nodes=${KHO_NODES:-1} smp=${KHO_SMP:-2} numa=()
+[ "$nodes" -gt "$smp" ] && smp=$nodes
 if [ "$nodes" -gt 1 ]; then
 	bytes=$(numfmt --from=iec "$mem")
 	for ((n = 0; n < nodes; n++)); do
@@ -40,7 +42,7 @@ if [ "$nodes" -gt 1 ]; then
 	done
 fi
 
-args=(-M "$machine" -cpu "${KHO_CPU:-cortex-a72}" -smp "$((nodes > 2 ? nodes : 2))"
+args=(-M "$machine" -cpu "${KHO_CPU:-cortex-a72}" -smp "$smp"
       -m "$mem" "${numa[@]}"
       -nic none -no-reboot "${boot[@]}" -kernel "$image" -initrd "$initrd"
       -append "console=ttyAMA0 retain_initrd panic=-1 $*")

@@ -5,7 +5,7 @@
 # updates only the file it touched, and what leaves the overlay or the
 # series is restored from the pristine tree.
 set -u
-prepare=$(realpath "$(dirname "$0")/../prepare-tree.sh")
+prepare=$(realpath "$(dirname "$0")/../../../../scripts/prepare-tree.sh")
 
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT

@@ -3,6 +3,7 @@
 # and is a normal boot.
 # cmdline: kho_scratch=64M kho_test.enable=1
 # timeout: 300
+# tier: gate
 
 case "$kho_stage" in
 "")

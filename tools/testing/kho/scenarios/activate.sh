@@ -2,6 +2,7 @@
 # kho_scratch=64M: the scratch region is the CMA area "kho", the files have
 # their modes, and activation exposes a DT that Debian's dtc and fdtdump read.
 # cmdline: kho_scratch=64M kho_test.enable=1
+# tier: gate
 
 expect_mode $KHO/active 600
 expect_mode $KHO/dt_max 600

@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # Every bad write is refused with its errno and changes nothing.
 # cmdline: kho_scratch=64M kho_test.enable=1
+# tier: gate
 
 expect_write_error $KHO/active 2 "Invalid argument"
 expect_write_error $KHO/active "" "Invalid argument"

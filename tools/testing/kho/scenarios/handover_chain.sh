@@ -5,6 +5,9 @@
 # cmdline: kho_scratch=64M kho_test.enable=1
 # boots: direct efi-dt efi-acpi
 # timeout: 600
+# kernels: test debian
+# tier: gate
+# covers: chain uefi_dt uefi_acpi debian
 
 stage=${kho_stage:-1}
 if [ "$stage" = 1 ]; then

@@ -5,6 +5,7 @@
 # The scratch placement takes precedence over CMA, which could hold them all.
 # cmdline: kho_scratch=64M kho_test.enable=1 cma=128M
 # timeout: 300
+# tier: full
 
 case "$kho_stage" in
 "")

@@ -5,6 +5,7 @@
 # qemu boots the kernel with this /chosen.
 # dt: / { chosen { linux,kho-dt = <0x1 0x0 0x0 0x10000>; linux,kho-scratch = <0x0 0x40000000 0x0 0x20000000>; linux,kho-mem = <0x0 0x7e000000 0x0 0x1000>; }; };
 # timeout: 120
+# tier: gate
 
 expect_log "kho: handover disabled" 1
 expect_log "kho: handover disabled: the DT segment is not in the memory this kernel maps\$" 1

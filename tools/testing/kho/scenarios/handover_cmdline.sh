@@ -7,6 +7,8 @@
 # below it, drop it with one log line and boot normally.
 # cmdline: kho_scratch=64M kho_test.enable=1
 # timeout: 900
+# kernels: test debian
+# tier: full
 
 # kexec_next STAGE PARAMS: load this kernel with this scenario's parameters
 # replaced by PARAMS.

@@ -5,6 +5,9 @@
 # kernel checks the damage done by the one before, then damages the next.
 # cmdline: kho_scratch=64M kho_test.enable=1
 # timeout: 900
+# kernels: test debian
+# tier: full
+# covers: corruption debian
 
 kinds="bad_header compatible totalsize outside_ram unsorted overlap in_scratch truncated"
 

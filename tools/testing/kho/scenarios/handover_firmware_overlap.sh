@@ -6,6 +6,7 @@
 # No kexec: qemu boots the kernel with this /chosen.
 # dt: / { reserved-memory { #address-cells = <2>; #size-cells = <2>; ranges; carveout@70000000 { reg = <0x0 0x70000000 0x0 0x100000>; }; }; chosen { linux,kho-dt = <0x0 0x70000000 0x0 0x10000>; linux,kho-scratch = <0x0 0x40000000 0x0 0x20000000>; linux,kho-mem = <0x0 0x7e000000 0x0 0x0>; }; };
 # timeout: 120
+# tier: full
 
 expect_log "kho: handover disabled" 1
 expect_log "kho: handover disabled: the DT or the mem cache overlaps a reserved-memory node\$" 1

@@ -4,6 +4,7 @@
 # the kexec lock held, which __crash_kexec() only tries.
 # cmdline: crashkernel=256M kho_scratch=64M kho_test.enable=1 kho_test.panic=1
 # timeout: 300
+# tier: full
 
 case "$kho_stage" in
 "")

@@ -10,6 +10,8 @@
 # cmdline: kho_scratch=64M kho_test.enable=1 kho_test.kfence=1 kfence.sample_interval=1
 # needs: KFENCE
 # timeout: 600
+# kernels: test debian
+# tier: full
 
 stage=${kho_stage:-1}
 case "$stage" in

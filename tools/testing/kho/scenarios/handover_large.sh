@@ -7,6 +7,8 @@
 # cmdline: kho_scratch=auto kho_test.enable=1 rodata=full
 # mem: 16G
 # timeout: 400
+# kernels: test debian
+# tier: full
 
 case "$kho_stage" in
 "")

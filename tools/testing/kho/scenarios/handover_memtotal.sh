@@ -4,6 +4,8 @@
 # normal boot of the same configuration.
 # cmdline: kho_scratch=64M kho_test.enable=1
 # timeout: 400
+# kernels: test debian
+# tier: full
 
 # within WHAT GOT WANT: GOT is within 1% of WANT.
 within()

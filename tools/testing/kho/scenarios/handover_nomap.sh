@@ -6,6 +6,7 @@
 # cmdline: kho_scratch=64M kho_test.enable=1
 # dt: / { reserved-memory { #address-cells = <2>; #size-cells = <2>; ranges; firmware@7f000000 { reg = <0x0 0x7f000000 0x0 0x100000>; no-map; }; }; };
 # timeout: 300
+# tier: full
 
 case "$kho_stage" in
 "")

@@ -7,6 +7,8 @@
 # cmdline: kho_scratch=64M kho_test.enable=1
 # boots: efi-dt efi-acpi
 # timeout: 300
+# kernels: test debian
+# tier: full
 
 case "$kho_stage" in
 "")

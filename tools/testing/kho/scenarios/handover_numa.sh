@@ -8,6 +8,8 @@
 # nodes: 2
 # needs: NUMA
 # timeout: 300
+# kernels: test debian
+# tier: full
 
 stage=${kho_stage:-1}
 nodes=$(ls -d /sys/devices/system/node/node[0-9]* 2>/dev/null | wc -l)

@@ -8,6 +8,9 @@
 # cmdline: kho_scratch=64M kho_test.enable=1
 # boots: direct efi-dt efi-acpi
 # timeout: 300
+# kernels: test debian
+# tier: gate
+# covers: handover uefi_dt uefi_acpi debian
 
 case "$kho_stage" in
 "")

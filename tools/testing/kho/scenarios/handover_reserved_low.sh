@@ -8,6 +8,7 @@
 # cmdline: kho_scratch=64M kho_test.enable=1
 # dt: / { reserved-memory { #address-cells = <2>; #size-cells = <2>; ranges; lowpool { compatible = "shared-dma-pool"; reusable; size = <0x0 0x400000>; alloc-ranges = <0x0 0x40000000 0x0 0x10000000>; }; }; };
 # timeout: 300
+# tier: full
 
 case "$kho_stage" in
 "")

@@ -7,6 +7,7 @@
 # cmdline: kho_scratch=64M kho_test.enable=1
 # dt: / { reserved-memory { #address-cells = <2>; #size-cells = <2>; ranges; carveout@60000000 { reg = <0x0 0x60000000 0x0 0x4000000>; }; pool { compatible = "shared-dma-pool"; reusable; size = <0x0 0x400000>; }; }; };
 # timeout: 300
+# tier: full
 
 scratch_kb=$(($(cat $KHO/scratch_len) / 1024))
 case "$kho_stage" in

@@ -16,6 +16,8 @@
 # cmdline: kho_scratch=64M kho_test.enable=1 kho_test.forward=0 kho_test.range_size=4096 kho_test.range_stride=8192 kho_test.ranges=2012
 # boots: direct
 # timeout: 600
+# kernels: test debian
+# tier: full
 
 stage=${kho_stage:-1}
 set -- 2012 2020 2028

@@ -12,6 +12,8 @@
 # cmdline: kho_scratch=16M kho_test.enable=1 rodata=off kfence.sample_interval=100
 # mem: 8G
 # timeout: 300
+# kernels: test debian
+# tier: full
 
 # kexec_with STAGE PARAMS: load this kernel, PARAMS replacing kho_scratch=
 # rodata= and kfence.*.

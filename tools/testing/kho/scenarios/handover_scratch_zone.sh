@@ -9,6 +9,8 @@
 # cmdline: kho_scratch=128M kho_test.enable=1 cma=0
 # mem: 3136M
 # timeout: 300
+# kernels: test debian
+# tier: full
 
 # Fail if [$1, $1 + $2) holds the first page of a zone but its own first.
 expect_one_zone()

@@ -5,6 +5,8 @@
 # them, frees them and says how many. The handover itself is kept.
 # cmdline: kho_scratch=64M kho_test.enable=1
 # timeout: 300
+# kernels: test debian
+# tier: full
 
 case "$kho_stage" in
 "")

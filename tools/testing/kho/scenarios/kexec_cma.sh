@@ -10,6 +10,9 @@
 # at reboot.
 # cmdline: cma=256M
 # timeout: 400
+# kernels: test debian
+# tier: gate
+# covers: kexec_cma debian
 
 # expect_in_cma: every segment of the loaded image is in CMA, inside the
 # default area, and the relocation copies nothing.

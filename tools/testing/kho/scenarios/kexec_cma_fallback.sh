@@ -8,6 +8,8 @@
 # the next kernel boots with its initrd intact.
 # cmdline: cma=32M
 # timeout: 300
+# tier: full
+# covers: kexec_cma
 
 case "$kho_stage" in
 "")

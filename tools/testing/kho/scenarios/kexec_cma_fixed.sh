@@ -4,6 +4,8 @@
 # ordinary way and boots.
 # cmdline: cma=64M@0x70000000
 # timeout: 300
+# tier: full
+# covers: kexec_cma
 
 case "$kho_stage" in
 "")

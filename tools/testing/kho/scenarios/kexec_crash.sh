@@ -6,6 +6,7 @@
 # crash (sysrq c) boots the capture kernel.
 # cmdline: crashkernel=256M cma=128M
 # timeout: 600
+# tier: full
 
 # crash_region: the crashkernel region of /proc/iomem as "START LENGTH".
 crash_region()

@@ -13,6 +13,7 @@
 # cmdline: kho_scratch=64M kho_test.enable=1 kmemleak=on
 # needs: DEBUG_KMEMLEAK
 # timeout: 900
+# tier: full
 
 CYCLES=1000
 LEAKS=/sys/kernel/debug/kmemleak

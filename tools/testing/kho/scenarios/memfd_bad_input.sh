@@ -4,6 +4,8 @@
 # gets ENOENT.
 # cmdline: kho_scratch=64M
 # timeout: 120
+# tier: gate
+# covers: memfd
 
 out=$(kho-memfd bad) || fail "$out"
 echo "$out"

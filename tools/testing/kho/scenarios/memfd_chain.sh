@@ -5,6 +5,8 @@
 # the first until the kexec each time; the third gets every byte back.
 # cmdline: kho_scratch=64M
 # timeout: 600
+# tier: full
+# covers: memfd chain
 
 sizes="16M 4K,ro,nx 8388731"
 stage=${kho_stage:-1}

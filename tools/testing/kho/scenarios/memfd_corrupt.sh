@@ -3,6 +3,8 @@
 # RETRIEVE with EINVAL and one line, and its pages are not exposed.
 # cmdline: kho_scratch=64M
 # timeout: 300
+# tier: gate
+# covers: corruption memfd
 
 if [ -z "$kho_stage" ]; then
 	kho-memfd hold 8388731 > /tmp/hold.out &

@@ -5,6 +5,8 @@
 # changes hands; it is listed malformed, and FINISH frees what it names.
 # cmdline: kho_scratch=64M
 # timeout: 300
+# tier: full
+# covers: corruption memfd
 
 if [ -z "$kho_stage" ]; then
 	kho-memfd hold 64M > /tmp/hold.out &

@@ -3,6 +3,8 @@
 # memory"), built from that page, does what the page says across a kexec.
 # cmdline: kho_scratch=64M
 # timeout: 300
+# tier: full
+# covers: memfd
 
 if [ -z "$kho_stage" ]; then
 	guest-memory save &

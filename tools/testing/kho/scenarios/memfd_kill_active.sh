@@ -6,6 +6,8 @@
 # the per-CPU page lists included, back within 1%).
 # cmdline: kho_scratch=64M
 # timeout: 180
+# tier: full
+# covers: memfd
 
 free=$(mem_free)
 kho-memfd hold 64M > /tmp/hold.out &

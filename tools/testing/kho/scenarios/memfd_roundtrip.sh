@@ -6,6 +6,9 @@
 # shows the node and the memfd on both sides, still reserved, then not.
 # cmdline: kho_scratch=64M
 # timeout: 300
+# kernels: test debian
+# tier: gate
+# covers: memfd debian
 
 if [ -z "$kho_stage" ]; then
 	kho-memfd hold 8388731 > /tmp/hold.out &

@@ -5,6 +5,9 @@
 # cmdline: kho_scratch=64M
 # needs: TRANSPARENT_HUGEPAGE
 # timeout: 300
+# kernels: test debian
+# tier: full
+# covers: memfd
 
 if [ -z "$kho_stage" ]; then
 	echo always > /sys/kernel/mm/transparent_hugepage/shmem_enabled

@@ -10,6 +10,8 @@
 # cmdline: kho_scratch=64M
 # mem: 3G
 # timeout: 900
+# tier: full
+# covers: memfd
 
 sizes="64M 4K,ro,nx 1G"
 if [ -z "$kho_stage" ]; then

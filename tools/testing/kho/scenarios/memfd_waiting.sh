@@ -4,6 +4,8 @@
 # allocator, with one line, and RETRIEVE gets ENOENT after it.
 # cmdline: kho_scratch=64M
 # timeout: 300
+# tier: full
+# covers: memfd
 
 if [ -z "$kho_stage" ]; then
 	kho-memfd hold 8388731 > /tmp/hold.out &

@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # Without kho_scratch= every file is there, but KHO cannot be activated.
 # cmdline: kho_test.enable=1
+# tier: gate
 
 for f in active dt_max scratch_phys scratch_len; do
 	[ -e $KHO/$f ] || fail "$KHO/$f is missing"

@@ -8,6 +8,8 @@
 # intact, as after a kexec without KHO.
 # cmdline: kho_scratch=64M reserve_mem=2M:4096:oops reserve_mem=1M:64K:trace reserve_mem=1M:4096:gone ramoops.mem_name=oops ramoops.record_size=0x10000 ramoops.console_size=0x40000 ramoops.pmsg_size=0x40000 trace_instance=boot_map@trace
 # timeout: 300
+# tier: full
+# covers: reserve_mem
 
 stage=${kho_stage:-1}
 oops=$(ramoops_region)

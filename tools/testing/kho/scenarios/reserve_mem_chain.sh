@@ -7,6 +7,9 @@
 # cmdline: kho_scratch=64M reserve_mem=2M:4096:oops reserve_mem=1M:64K:trace ramoops.mem_name=oops ramoops.record_size=0x10000 ramoops.console_size=0x40000 ramoops.pmsg_size=0x40000 trace_instance=boot_map@trace
 # boots: direct efi-dt efi-acpi
 # timeout: 300
+# kernels: test debian
+# tier: gate
+# covers: reserve_mem chain uefi_dt uefi_acpi debian
 
 stage=${kho_stage:-1}
 oops=$(ramoops_region)

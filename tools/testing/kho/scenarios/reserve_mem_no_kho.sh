@@ -4,6 +4,8 @@
 # nothing about it, and pstore and tracing come up on the fresh regions.
 # cmdline: kho_scratch=64M reserve_mem=2M:4096:oops reserve_mem=1M:64K:trace ramoops.mem_name=oops ramoops.pmsg_size=0x40000 trace_instance=boot_map@trace
 # timeout: 180
+# tier: full
+# covers: reserve_mem
 
 stage=${kho_stage:-1}
 oops=$(ramoops_region)

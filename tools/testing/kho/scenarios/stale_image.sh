@@ -4,6 +4,7 @@
 # activated-loaded-aborted, activated-loaded-reactivated. Reloaded, it boots.
 # cmdline: kho_scratch=64M kho_test.enable=1
 # timeout: 300
+# tier: gate
 
 case "$kho_stage" in
 "")

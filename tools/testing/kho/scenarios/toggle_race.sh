@@ -3,6 +3,7 @@
 # that is consistent at the end.
 # cmdline: kho_scratch=64M kho_test.enable=1 loglevel=4
 # timeout: 600
+# tier: full
 
 before=$(meminfo VmallocUsed)
 

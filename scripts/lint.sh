@@ -7,7 +7,9 @@
 #  - scripts/kernel-doc on every new source file,
 #  - a W=1 build of the KHO objects, which must print no warning,
 #  - the files that include the KHO header, built with CONFIG_KEXEC_KHO off,
-#  - that Kconfig does not offer the KUnit suites as modules.
+#  - that Kconfig does not offer the KUnit suites as modules,
+#  - the scenarios' tiers: every capability keeps a gate scenario
+#    (tools/testing/kho/check-tiers.sh).
 # Prints one line per check and "lint: N passed, N failed".
 #
 # usage: lint.sh REPO   (TREE, KOUT and JOBS come from the Makefile)
@@ -102,6 +104,9 @@ mkdir -p "$modules"
 	! grep -E '^CONFIG_(KEXEC_KHO|KEXEC_FILE_CMA)_KUNIT_TEST=m' "$modules/.config") \
 	> "$out/log" 2>&1
 result $? "the KUnit suites cannot be modules" "$out/log"
+
+"$repo"/tools/testing/kho/check-tiers.sh > "$out/log" 2>&1
+result $? "scenario tiers: every capability keeps a gate scenario" "$out/log"
 
 echo "lint: $passed passed, $failed failed"
 [ $failed = 0 ]

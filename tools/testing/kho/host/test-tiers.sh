@@ -1,0 +1,62 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# check-tiers.sh passes on the scenarios as they are, and fails, naming the
+# capability, once the gate scenarios that cover any one capability leave
+# the gate; and it refuses a scenario without a tier or with an unknown
+# capability.
+set -u
+here=$(realpath "$(dirname "$0")/..")
+. "$here/lib.sh"
+
+dir=$(mktemp -d)
+trap 'rm -rf "$dir"' EXIT
+bad=0
+fail() { echo "FAIL: $*"; bad=1; }
+
+out=$("$here/check-tiers.sh" 2>&1) || fail "the scenarios as they are: $out"
+
+# reset: a copy of the scenarios to damage.
+reset()
+{
+	rm -rf "$dir/s"
+	cp -r "$here/scenarios" "$dir/s"
+}
+
+caps=$(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$here/capabilities" | awk '{ print $1 }')
+[ -n "$caps" ] || fail "no capability listed"
+for cap in $caps; do
+	reset
+	n=0
+	for name in $(vmtest_names); do
+		[ "$(vmtest_header "$name" tier)" = gate ] || continue
+		case " $(vmtest_header "$name" covers) " in *" $cap "*) ;; *) continue ;; esac
+		sed -i 's/^# tier: gate$/# tier: full/' "$dir/s/$name.sh"
+		n=$((n + 1))
+	done
+	[ $n -gt 0 ] || fail "no gate scenario covers $cap"
+	out=$("$here/check-tiers.sh" "$dir/s" 2>&1) &&
+		fail "$cap's $n gate scenario(s) moved to full: check-tiers passed"
+	case "$out" in
+	*"capability '$cap' has no gate scenario"*) ;;
+	*) fail "$cap's gate scenarios moved to full: '$out'" ;;
+	esac
+done
+
+reset
+first=$(vmtest_names | head -1)
+sed -i '/^# tier: /d' "$dir/s/$first.sh"
+out=$("$here/check-tiers.sh" "$dir/s" 2>&1)
+case "$out" in
+*"$first: no '# tier:' header"*) ;;
+*) fail "a scenario without a tier: '$out'" ;;
+esac
+
+reset
+sed -i 's/^# tier: .*/&\n# covers: teleportation/' "$dir/s/$first.sh"
+out=$("$here/check-tiers.sh" "$dir/s" 2>&1)
+case "$out" in
+*"$first: covers 'teleportation'"*) ;;
+*) fail "an unknown capability: '$out'" ;;
+esac
+exit $bad

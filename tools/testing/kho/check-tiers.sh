@@ -32,6 +32,14 @@ for name in $names; do
 	tier=${VMTEST_HEADERS["$name tier"]:-}
 	case "$tier" in
 	gate|full) ;;
+	"gate "*)
+		for k in ${tier#gate }; do
+			case " ${VMTEST_HEADERS["$name kernels"]:-test} " in
+			*" $k "*) ;;
+			*) complain "$name: in the gate on kernel '$k', which it does not run on" ;;
+			esac
+		done
+		;;
 	'') complain "$name: no '# tier:' header (gate or full)" ;;
 	*) complain "$name: tier '$tier' is neither gate nor full" ;;
 	esac

@@ -41,7 +41,8 @@ vmtest_verdict()
 # scenario's header (its first comment lines) says where it runs:
 #   # tier: gate|full     gate: in make check, on one CPU model; full: only
 #                         in make check-full, which runs every scenario on
-#                         every CPU model
+#                         every CPU model. "gate KERNEL..." keeps it in the
+#                         gate on those of its kernels only.
 #   # kernels: test debian   the kernels it runs on (default: test)
 #   # boots: direct efi-dt efi-acpi   the boot paths (default: direct),
 #                         among those of the kernel (vmtest_boots)
@@ -103,6 +104,18 @@ vmtest_boots()
 	fi
 }
 
+# vmtest_in_gate NAME KERNEL: whether scenario NAME is in the gate on KERNEL.
+vmtest_in_gate()
+{
+	local tier=${VMTEST_HEADERS["$1 tier"]:-}
+
+	case "$tier" in
+	gate) return 0 ;;
+	"gate "*) case " ${tier#gate } " in *" $2 "*) return 0 ;; esac ;;
+	esac
+	return 1
+}
+
 # vmtest_plan KERNEL TIER [NAME...]: the runs, one "CPU BOOT NAME" line
 # each. Without NAMEs: the scenarios of TIER (gate, or full for all) whose
 # "kernels:" header names KERNEL. In the gate each scenario runs on one CPU
@@ -121,8 +134,7 @@ vmtest_plan()
 		for name in $(vmtest_names); do
 			wanted=${VMTEST_HEADERS["$name kernels"]:-}
 			case " ${wanted:-test} " in *" $kernel "*) ;; *) continue ;; esac
-			[ "$tier" = full ] || [ "${VMTEST_HEADERS["$name tier"]:-}" = "$tier" ] ||
-				continue
+			[ "$tier" = full ] || vmtest_in_gate "$name" "$kernel" || continue
 			names+=("$name")
 		done
 	fi

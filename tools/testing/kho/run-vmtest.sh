@@ -7,8 +7,10 @@
 # the time limit (# timeout:, default 180 s) and no kernel log shows a
 # warning, bug, lockdep or list-debug report. A "# mem:" header sets the
 # guest's memory (default 1G), "# nodes:" the NUMA nodes it is split into
-# (default 1), "# dt:" DT source added to the DT of a direct boot (see
-# vm.sh). Which scenarios run, on which CPU models and boot paths, is
+# (default 1), "# smp:" its CPUs (default 1, at least one per node: one
+# guest per host CPU runs fastest; the scenarios that take secondary CPUs
+# through kexec, a crash or a race ask for 2), "# dt:" DT source added to
+# the DT of a direct boot (see vm.sh). Which scenarios run, on which CPU models and boot paths, is
 # vmtest_plan's (lib.sh) for KERNEL and the tier VMTEST_TIER (gate or full,
 # the default); NAMEs pick scenarios whatever their tier and kernels. A
 # scenario whose "# needs:" header names a kernel option (say KFENCE) that
@@ -16,8 +18,10 @@
 # comment line says so.
 #
 # VMTEST_JOBS guests (default: one per CPU) run at once, as long as their
-# memory adds up to no more than the host's less 2 GiB; each writes its
-# serial log to RESULTDIR/NAME-CPU-BOOT.log. Results are printed as the
+# memory adds up to no more than the host's less 2 GiB, the longest first
+# (by their last run's duration, else their time limit), so that no long
+# run is left alone at the end; each writes its serial log to
+# RESULTDIR/NAME-CPU-BOOT.log. Results are printed as the
 # runs end; a failing one prints its last 40 serial lines and the path of
 # its log, and the summary names every failure. VMTEST_NAME names the
 # summary line (default: vmtest). VMTEST_SCRATCH replaces the headers'
@@ -50,7 +54,7 @@ missing_options()
 # passed) and duration to its log's .verdict file.
 run_one()
 {
-	local cpu=$1 boot=$2 name=$3 log cmdline limit mem nodes start rc
+	local cpu=$1 boot=$2 name=$3 log cmdline limit mem nodes smp start rc
 
 	log=$results/$name-$cpu-$boot.log
 	cmdline=$(vmtest_header "$name" cmdline)
@@ -59,8 +63,9 @@ run_one()
 	limit=$(vmtest_header "$name" timeout)
 	mem=$(vmtest_header "$name" mem)
 	nodes=$(vmtest_header "$name" nodes)
+	smp=$(vmtest_header "$name" smp)
 	start=$(date +%s)
-	KHO_DT=$(vmtest_header "$name" dt) \
+	KHO_DT=$(vmtest_header "$name" dt) KHO_SMP=${smp:-1} \
 	KHO_CPU=$cpu KHO_BOOT=$boot KHO_MEM=${mem:-${KHO_MEM:-1G}} KHO_NODES=${nodes:-1} \
 		timeout "${limit:-180}" "$here/vm.sh" run "$image" "$initrd" \
 		"kho_scenario=$name $cmdline" > "$log" 2>&1
@@ -95,7 +100,24 @@ while read -r cpu boot name; do
 	fi
 done < <(vmtest_plan "$kernel" "$tier" "$@")
 
+# expected_secs CPU BOOT NAME: how long the run is expected to take.
+expected_secs()
+{
+	local verdict=$results/$3-$1-$2.log.verdict limit
+
+	if [ -s "$verdict" ]; then
+		head -1 "$verdict"
+	else
+		limit=$(vmtest_header "$3" timeout)
+		echo "${limit:-180}"
+	fi
+}
+
 mkdir -p "$results"
+mapfile -t runs < <(for run in "${runs[@]}"; do
+	echo "$(expected_secs $run) $run"
+done | sort -k1,1nr -s | cut -d' ' -f2-)
+
 passed=0 failed=0 finished=0 used=0 next=0
 failures=()
 declare -A running=() run_mem=()

@@ -3,8 +3,8 @@
 #
 # check-tiers.sh passes on the scenarios as they are, and fails, naming the
 # capability, once the gate scenarios that cover any one capability leave
-# the gate; and it refuses a scenario without a tier or with an unknown
-# capability.
+# the gate; and it refuses a scenario without a tier, in the gate on a
+# kernel it does not run on, or with an unknown capability.
 set -u
 here=$(realpath "$(dirname "$0")/..")
 . "$here/lib.sh"
@@ -29,9 +29,9 @@ for cap in $caps; do
 	reset
 	n=0
 	for name in $(vmtest_names); do
-		[ "$(vmtest_header "$name" tier)" = gate ] || continue
+		case "$(vmtest_header "$name" tier)" in gate*) ;; *) continue ;; esac
 		case " $(vmtest_header "$name" covers) " in *" $cap "*) ;; *) continue ;; esac
-		sed -i 's/^# tier: gate$/# tier: full/' "$dir/s/$name.sh"
+		sed -i 's/^# tier: gate.*/# tier: full/' "$dir/s/$name.sh"
 		n=$((n + 1))
 	done
 	[ $n -gt 0 ] || fail "no gate scenario covers $cap"
@@ -58,5 +58,12 @@ out=$("$here/check-tiers.sh" "$dir/s" 2>&1)
 case "$out" in
 *"$first: covers 'teleportation'"*) ;;
 *) fail "an unknown capability: '$out'" ;;
+esac
+reset
+sed -i 's/^# tier: .*/# tier: gate debian/' "$dir/s/$first.sh"
+out=$("$here/check-tiers.sh" "$dir/s" 2>&1)
+case "$out" in
+*"$first: in the gate on kernel 'debian'"*) ;;
+*) fail "in the gate on a kernel it does not run on: '$out'" ;;
 esac
 exit $bad

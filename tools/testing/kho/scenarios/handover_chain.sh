@@ -6,7 +6,7 @@
 # boots: direct efi-dt efi-acpi
 # timeout: 600
 # kernels: test debian
-# tier: gate
+# tier: gate test
 # covers: chain uefi_dt uefi_acpi debian
 
 stage=${kho_stage:-1}

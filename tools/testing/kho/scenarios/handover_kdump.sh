@@ -5,6 +5,7 @@
 # cmdline: crashkernel=256M kho_scratch=64M kho_test.enable=1 kho_test.panic=1
 # timeout: 300
 # tier: full
+# smp: 2
 
 case "$kho_stage" in
 "")

@@ -11,6 +11,7 @@
 # kernels: test debian
 # tier: gate
 # covers: handover uefi_dt uefi_acpi debian
+# smp: 2
 
 case "$kho_stage" in
 "")

@@ -11,7 +11,7 @@
 # cmdline: cma=256M
 # timeout: 400
 # kernels: test debian
-# tier: gate
+# tier: gate test
 # covers: kexec_cma debian
 
 # expect_in_cma: every segment of the loaded image is in CMA, inside the

@@ -7,6 +7,7 @@
 # cmdline: crashkernel=256M cma=128M
 # timeout: 600
 # tier: full
+# smp: 2
 
 # crash_region: the crashkernel region of /proc/iomem as "START LENGTH".
 crash_region()

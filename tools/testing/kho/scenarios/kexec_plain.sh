@@ -7,6 +7,7 @@
 # kernels: test debian
 # tier: gate
 # covers: uefi_dt uefi_acpi debian
+# smp: 2
 
 case "$kho_stage" in
 "")

@@ -7,7 +7,7 @@
 # cmdline: kho_scratch=64M
 # timeout: 300
 # kernels: test debian
-# tier: gate
+# tier: gate test
 # covers: memfd debian
 
 if [ -z "$kho_stage" ]; then

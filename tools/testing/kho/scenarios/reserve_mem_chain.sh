@@ -8,7 +8,7 @@
 # boots: direct efi-dt efi-acpi
 # timeout: 300
 # kernels: test debian
-# tier: gate
+# tier: gate test
 # covers: reserve_mem chain uefi_dt uefi_acpi debian
 
 stage=${kho_stage:-1}

@@ -4,6 +4,7 @@
 # cmdline: kho_scratch=64M kho_test.enable=1 loglevel=4
 # timeout: 600
 # tier: full
+# smp: 2
 
 before=$(meminfo VmallocUsed)
 

@@ -138,8 +138,12 @@ report()
 	what="$name on $cpu"
 	[ "$boot" = direct ] || what="$what, $boot"
 	log=$results/$name-$cpu-$boot.log
-	secs=$(head -1 "$log.verdict")
-	why=$(sed 1d "$log.verdict")
+	if [ -s "$log.verdict" ]; then
+		secs=$(head -1 "$log.verdict")
+		why=$(sed 1d "$log.verdict")
+	else
+		secs=? why="the run ended without a verdict"
+	fi
 	finished=$((finished + 1))
 	if [ -z "$why" ]; then
 		passed=$((passed + 1))

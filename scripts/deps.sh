@@ -33,8 +33,10 @@ mkdir -p "$debdir"
 closure=$(apt-cache depends --recurse --no-recommends --no-suggests \
 	--no-conflicts --no-breaks --no-replaces --no-enhances --no-pre-depends \
 	$(printf '%s:arm64 ' $guest_pkgs) | sed -n 's/^\([^ <]*\):arm64$/\1/p' | sort -u)
+# One apt-get for them all: each run reads the package lists again.
+fetch=
 for p in $guest_pkgs $closure; do
-	ls "$debdir/${p}_"*_arm64.deb >/dev/null 2>&1 && continue
-	(cd "$debdir" && apt-get download -q "$p:arm64")
+	ls "$debdir/${p}_"*_arm64.deb >/dev/null 2>&1 || fetch="$fetch $p:arm64"
 done
+[ -z "$fetch" ] || (cd "$debdir" && apt-get download -q $fetch)
 touch "$debdir/.complete"

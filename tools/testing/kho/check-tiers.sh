@@ -12,6 +12,8 @@
 set -uo pipefail
 
 here=$(dirname "$0")
+# The plan as make check makes it, whatever this shell's settings.
+unset KHO_CPUS KHO_BOOTS VMTEST_SCENARIOS
 [ $# -gt 0 ] && VMTEST_SCENARIOS=$1
 . "$here/lib.sh"
 vmtest_read_headers
@@ -40,8 +42,15 @@ for name in $names; do
 			esac
 		done
 		;;
+	gate*) complain "$name: tier '$tier' is neither gate, full nor gate KERNEL..." ;;
 	'') complain "$name: no '# tier:' header (gate or full)" ;;
 	*) complain "$name: tier '$tier' is neither gate nor full" ;;
+	esac
+	# A kernel without the option would skip it, and the gate shrink
+	# without a word.
+	case "$tier" in
+	gate*) [ -z "${VMTEST_HEADERS["$name needs"]:-}" ] ||
+		complain "$name: in the gate, but needs ${VMTEST_HEADERS["$name needs"]}, which a kernel may lack" ;;
 	esac
 	for k in ${VMTEST_HEADERS["$name kernels"]:-}; do
 		case " $kernels " in *" $k "*) ;; *) complain "$name: unknown kernel '$k'" ;; esac
@@ -62,6 +71,12 @@ done
 plans=
 for k in $kernels; do
 	plans+=$(vmtest_plan "$k" gate | sed "s/^/$k /")$'\n'
+done
+
+for name in $names; do
+	case "${VMTEST_HEADERS["$name tier"]:-}" in gate*) ;; *) continue ;; esac
+	grep -q " $name\$" <<< "$plans" ||
+		complain "$name: in the gate, but the gate runs it on no kernel and boot path"
 done
 
 while read -r cap kernel boot _; do

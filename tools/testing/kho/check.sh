@@ -54,13 +54,18 @@ for layer in lint kunit vmtest vmtest-debian hostcheck; do
 	fi
 	[ $rc != 0 ] && [ "$f" = 0 ] && f=1 && failures+=("$layer: exit status $rc")
 	[ "$f" != 0 ] && status=1
-	# The layers' own failure lines: vmtest's "# failed: WHAT", kunit.py's
-	# "[FAILED] WHAT", the others' "not ok [N] - WHAT".
+	# The layers' own failure lines: vmtest's "# failed: WHAT" (its
+	# "not ok" lines go on with the reason), kunit.py's "[FAILED] WHAT",
+	# the others' "not ok [N] - WHAT".
+	case $layer in
+	vmtest*) not_ok= ;;
+	*) not_ok='s/^not ok \([0-9]* \)\{0,1\}- //p' ;;
+	esac
 	while read -r what; do
 		failures+=("$layer: $what")
 	done < <(sed 's/\x1b\[[0-9;]*m//g' "$log" | sed -n -e 's/^# failed: //p' \
-		-e 's/.*\[\(FAILED\|CRASHED\)\] //p' \
-		-e '/^not ok /{s/^not ok \([0-9]* \)\{0,1\}- //;s/:.*//;p}' | sort -u)
+		-e 's/.*\[\(FAILED\|CRASHED\)\] \(.*[^ =]\)[ =]*$/\2/p' \
+		${not_ok:+-e "$not_ok"} | sort -u)
 	total_passed=$((total_passed + p))
 	total_failed=$((total_failed + f))
 	times+=("$layer: $p passed, $f failed in $(($(date +%s) - layer_start)) s")

@@ -50,6 +50,16 @@ vmtest_verdict()
 VMTEST_SCENARIOS=${VMTEST_SCENARIOS:-$(dirname "${BASH_SOURCE[0]}")/scenarios}
 VMTEST_CPUS=(${KHO_CPUS:-cortex-a72 max})
 
+# vmtest_files: the scenarios' files (lib.sh is their helpers).
+vmtest_files()
+{
+	local f
+
+	for f in "$VMTEST_SCENARIOS"/*.sh; do
+		[ -f "$f" ] && [ "$(basename "$f")" != lib.sh ] && echo "$f"
+	done
+}
+
 # vmtest_read_headers: read the header of every scenario into
 # VMTEST_HEADERS, once per directory of scenarios (here, as this file is
 # sourced: a command substitution's subshell would read them each time).
@@ -68,7 +78,8 @@ vmtest_read_headers()
 		!/^#/ { header = 0 }
 		header && /^# [a-z]+: / { key = $2; sub(/:$/, "", key)
 			value = $0; sub(/^# [a-z]+: /, "", value)
-			print name "\t" key "\t" value }' "$VMTEST_SCENARIOS"/*.sh)
+			sub(/[ \t]+$/, "", value)
+			print name "\t" key "\t" value }' /dev/null $(vmtest_files))
 	VMTEST_HEADERS_OF=$VMTEST_SCENARIOS
 }
 vmtest_read_headers
@@ -83,11 +94,10 @@ vmtest_header()
 # vmtest_names: every scenario, in the order of their file names.
 vmtest_names()
 {
-	local f n
+	local f
 
-	for f in "$VMTEST_SCENARIOS"/*.sh; do
-		n=$(basename "$f" .sh)
-		[ "$n" = lib ] || echo "$n"
+	for f in $(vmtest_files); do
+		basename "$f" .sh
 	done
 }
 

@@ -37,6 +37,13 @@ kernel=$1 image=$2 initrd=$3 results=$4
 shift 4
 tier=${VMTEST_TIER:-full}
 slots=${VMTEST_JOBS:-$(nproc)}
+case "$tier" in
+gate|full) ;;
+*) echo "run-vmtest: tier '$tier' is neither gate nor full" >&2; exit 2 ;;
+esac
+case "$slots" in
+''|0|*[!0-9]*) echo "run-vmtest: VMTEST_JOBS '$slots' is not a number of guests" >&2; exit 2 ;;
+esac
 budget=$(($(sed -n 's/^MemTotal: *\([0-9]*\) kB/\1/p' /proc/meminfo) / 1024 - 2048))
 
 # The kernel options a scenario needs and the kernel lacks.
@@ -50,30 +57,36 @@ missing_options()
 	done
 }
 
-# run_one CPU BOOT NAME: boot scenario NAME and write its verdict (empty:
-# passed) and duration to its log's .verdict file.
+# run_one CPU BOOT NAME: boot scenario NAME and write its duration and its
+# verdict ("pass", or "fail: why") to its log's .verdict file. Told to
+# stop, it stops its guest first.
 run_one()
 {
-	local cpu=$1 boot=$2 name=$3 log cmdline limit mem nodes smp start rc
+	local cpu=$1 boot=$2 name=$3 guest= log cmdline limit mem nodes smp start rc why
 
+	trap '[ -n "$guest" ] && kill -TERM "$guest"; exit 143' TERM
 	log=$results/$name-$cpu-$boot.log
-	cmdline=$(vmtest_header "$name" cmdline)
+	cmdline=${VMTEST_HEADERS["$name cmdline"]:-}
 	[ -n "${VMTEST_SCRATCH:-}" ] &&
 		cmdline=$(echo "$cmdline" | sed "s/kho_scratch=64M/kho_scratch=$VMTEST_SCRATCH/")
-	limit=$(vmtest_header "$name" timeout)
-	mem=$(vmtest_header "$name" mem)
-	nodes=$(vmtest_header "$name" nodes)
-	smp=$(vmtest_header "$name" smp)
+	limit=${VMTEST_HEADERS["$name timeout"]:-180}
+	mem=${VMTEST_HEADERS["$name mem"]:-${KHO_MEM:-1G}}
+	nodes=${VMTEST_HEADERS["$name nodes"]:-1}
+	smp=${VMTEST_HEADERS["$name smp"]:-1}
 	start=$(date +%s)
-	KHO_DT=$(vmtest_header "$name" dt) KHO_SMP=${smp:-1} \
-	KHO_CPU=$cpu KHO_BOOT=$boot KHO_MEM=${mem:-${KHO_MEM:-1G}} KHO_NODES=${nodes:-1} \
-		timeout "${limit:-180}" "$here/vm.sh" run "$image" "$initrd" \
-		"kho_scenario=$name $cmdline" > "$log" 2>&1
+	KHO_DT=${VMTEST_HEADERS["$name dt"]:-} KHO_SMP=$smp \
+	KHO_CPU=$cpu KHO_BOOT=$boot KHO_MEM=$mem KHO_NODES=$nodes \
+		timeout "$limit" "$here/vm.sh" run "$image" "$initrd" \
+		"kho_scenario=$name $cmdline" > "$log" 2>&1 &
+	guest=$!
+	wait $guest
 	rc=$?
+	why=$(vmtest_verdict "$name" "$log" $rc "$limit")
 	{
 		echo "$(($(date +%s) - start))"
-		vmtest_verdict "$name" "$log" $rc "${limit:-180}"
-	} > "$log.verdict"
+		if [ -z "$why" ]; then echo pass; else echo "fail: $why"; fi
+	} > "$log.verdict.tmp"
+	mv "$log.verdict.tmp" "$log.verdict"
 }
 
 # mem_mib NAME: the guest memory of scenario NAME in MiB.
@@ -81,8 +94,8 @@ mem_mib()
 {
 	local mem
 
-	mem=$(vmtest_header "$1" mem)
-	echo $(($(numfmt --from=iec "${mem:-${KHO_MEM:-1G}}") >> 20))
+	mem=${VMTEST_HEADERS["$1 mem"]:-${KHO_MEM:-1G}}
+	echo $(($(numfmt --from=iec "$mem") >> 20))
 }
 
 runs=()
@@ -108,8 +121,7 @@ expected_secs()
 	if [ -s "$verdict" ]; then
 		head -1 "$verdict"
 	else
-		limit=$(vmtest_header "$3" timeout)
-		echo "${limit:-180}"
+		echo "${VMTEST_HEADERS["$3 timeout"]:-180}"
 	fi
 }
 
@@ -121,8 +133,8 @@ done | sort -k1,1nr -s | cut -d' ' -f2-)
 passed=0 failed=0 finished=0 used=0 next=0
 failures=()
 declare -A running=() run_mem=()
-# Interrupted: the guests still running end too (timeout passes it on).
-trap 'for p in "${!running[@]}"; do pkill -TERM -P "$p"; done' EXIT
+# Interrupted: the runs still going stop their guests.
+trap '[ ${#running[@]} = 0 ] || kill -TERM "${!running[@]}" 2>/dev/null' EXIT
 echo "TAP version 13"
 echo "1..${#runs[@]}"
 for line in "${not_run[@]}"; do
@@ -138,12 +150,12 @@ report()
 	what="$name on $cpu"
 	[ "$boot" = direct ] || what="$what, $boot"
 	log=$results/$name-$cpu-$boot.log
-	if [ -s "$log.verdict" ]; then
-		secs=$(head -1 "$log.verdict")
-		why=$(sed 1d "$log.verdict")
-	else
-		secs=? why="the run ended without a verdict"
-	fi
+	secs=$(head -1 "$log.verdict" 2>/dev/null)
+	case "$(sed -n 2p "$log.verdict" 2>/dev/null)" in
+	pass)	why= ;;
+	"fail: "*) why=$(sed -n '2s/^fail: //p' "$log.verdict") ;;
+	*)	why="the run ended without a verdict" ;;
+	esac
 	finished=$((finished + 1))
 	if [ -z "$why" ]; then
 		passed=$((passed + 1))

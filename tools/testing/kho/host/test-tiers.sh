@@ -4,11 +4,14 @@
 # check-tiers.sh passes on the scenarios as they are, and fails, naming the
 # capability, once the gate scenarios that cover any one capability leave
 # the gate; and it refuses a scenario without a tier, in the gate on a
-# kernel it does not run on, or with an unknown capability.
+# kernel it does not run on, with an unknown capability, in the gate with
+# "needs:" or on no boot path, and a boot path the gate runs on one CPU
+# model only.
 set -u
 here=$(realpath "$(dirname "$0")/..")
 . "$here/lib.sh"
 
+kept=
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 bad=0
@@ -66,4 +69,36 @@ case "$out" in
 *"$first: in the gate on kernel 'debian'"*) ;;
 *) fail "in the gate on a kernel it does not run on: '$out'" ;;
 esac
+# expect_complaint WHAT TEXT: check-tiers on the damaged copy fails saying TEXT.
+expect_complaint()
+{
+	out=$("$here/check-tiers.sh" "$dir/s" 2>&1) && fail "$1: check-tiers passed"
+	case "$out" in
+	*"$2"*) ;;
+	*) fail "$1: '$out'" ;;
+	esac
+}
+
+gate=$(for name in $(vmtest_names); do
+	[ "$(vmtest_header "$name" tier)" = gate ] && echo "$name"
+done | head -1)
+reset
+sed -i 's/^# tier: .*/&\n# needs: KFENCE/' "$dir/s/$gate.sh"
+expect_complaint "a gate scenario that needs an option" "$gate: in the gate, but needs KFENCE"
+
+reset
+sed -i 's/^# tier: .*/&\n# boots: efi-dt/' "$dir/s/$gate.sh"
+expect_complaint "a gate scenario on a boot path its kernel lacks" \
+	"$gate: in the gate, but the gate runs it on no kernel"
+
+# The Debian-options kernel's gate down to one scenario: one CPU model.
+reset
+for name in $(vmtest_names); do
+	case " $(vmtest_header "$name" kernels) " in *" debian "*) ;; *) continue ;; esac
+	[ "$(vmtest_header "$name" tier)" = gate ] || continue
+	[ -z "$kept" ] && kept=$name && continue
+	sed -i 's/^# tier: gate$/# tier: gate test/' "$dir/s/$name.sh"
+done
+expect_complaint "one gate scenario on the debian kernel" \
+	"with the debian kernel, efi-dt boot"
 exit $bad

@@ -10,9 +10,10 @@
 # (default 1), "# smp:" its CPUs (default 1, at least one per node: one
 # guest per host CPU runs fastest; the scenarios that take secondary CPUs
 # through kexec, a crash or a race ask for 2), "# dt:" DT source added to
-# the DT of a direct boot (see vm.sh). Which scenarios run, on which CPU models and boot paths, is
-# vmtest_plan's (lib.sh) for KERNEL and the tier VMTEST_TIER (gate or full,
-# the default); NAMEs pick scenarios whatever their tier and kernels. A
+# the DT of a direct boot (see vm.sh). Which scenarios run, on which CPU
+# models and boot paths, is vmtest_plan's (lib.sh) for KERNEL and the tier
+# VMTEST_TIER (gate or full, the default); NAMEs pick scenarios whatever
+# their tier and kernels. A
 # scenario whose "# needs:" header names a kernel option (say KFENCE) that
 # the kernel's .config, next to IMAGE, does not set is not run, and a
 # comment line says so.
@@ -21,8 +22,8 @@
 # memory adds up to no more than the host's less 2 GiB, the longest first
 # (by their last run's duration, else their time limit), so that no long
 # run is left alone at the end; each writes its serial log to
-# RESULTDIR/NAME-CPU-BOOT.log. Results are printed as the
-# runs end; a failing one prints its last 40 serial lines and the path of
+# RESULTDIR/NAME-CPU-BOOT.log. Results are printed as the runs end; a
+# failing one prints its last 40 serial lines and the path of
 # its log, and the summary names every failure. VMTEST_NAME names the
 # summary line (default: vmtest). VMTEST_SCRATCH replaces the headers'
 # kho_scratch=64M, which is too small for a kernel with Debian's whole
@@ -116,7 +117,7 @@ done < <(vmtest_plan "$kernel" "$tier" "$@")
 # expected_secs CPU BOOT NAME: how long the run is expected to take.
 expected_secs()
 {
-	local verdict=$results/$3-$1-$2.log.verdict limit
+	local verdict=$results/$3-$1-$2.log.verdict
 
 	if [ -s "$verdict" ]; then
 		head -1 "$verdict"

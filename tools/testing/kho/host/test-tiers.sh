@@ -11,7 +11,6 @@ set -u
 here=$(realpath "$(dirname "$0")/..")
 . "$here/lib.sh"
 
-kept=
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 bad=0
@@ -26,6 +25,16 @@ reset()
 	cp -r "$here/scenarios" "$dir/s"
 }
 
+# expect_complaint WHAT TEXT: check-tiers on the damaged copy fails saying TEXT.
+expect_complaint()
+{
+	out=$("$here/check-tiers.sh" "$dir/s" 2>&1) && fail "$1: check-tiers passed"
+	case "$out" in
+	*"$2"*) ;;
+	*) fail "$1: '$out'" ;;
+	esac
+}
+
 caps=$(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$here/capabilities" | awk '{ print $1 }')
 [ -n "$caps" ] || fail "no capability listed"
 for cap in $caps; do
@@ -38,47 +47,23 @@ for cap in $caps; do
 		n=$((n + 1))
 	done
 	[ $n -gt 0 ] || fail "no gate scenario covers $cap"
-	out=$("$here/check-tiers.sh" "$dir/s" 2>&1) &&
-		fail "$cap's $n gate scenario(s) moved to full: check-tiers passed"
-	case "$out" in
-	*"capability '$cap' has no gate scenario"*) ;;
-	*) fail "$cap's gate scenarios moved to full: '$out'" ;;
-	esac
+	expect_complaint "$cap's $n gate scenario(s) moved to full" \
+		"capability '$cap' has no gate scenario"
 done
 
 reset
 first=$(vmtest_names | head -1)
 sed -i '/^# tier: /d' "$dir/s/$first.sh"
-out=$("$here/check-tiers.sh" "$dir/s" 2>&1)
-case "$out" in
-*"$first: no '# tier:' header"*) ;;
-*) fail "a scenario without a tier: '$out'" ;;
-esac
+expect_complaint "a scenario without a tier" "$first: no '# tier:' header"
 
 reset
 sed -i 's/^# tier: .*/&\n# covers: teleportation/' "$dir/s/$first.sh"
-out=$("$here/check-tiers.sh" "$dir/s" 2>&1)
-case "$out" in
-*"$first: covers 'teleportation'"*) ;;
-*) fail "an unknown capability: '$out'" ;;
-esac
+expect_complaint "an unknown capability" "$first: covers 'teleportation'"
+
 reset
 sed -i 's/^# tier: .*/# tier: gate debian/' "$dir/s/$first.sh"
-out=$("$here/check-tiers.sh" "$dir/s" 2>&1)
-case "$out" in
-*"$first: in the gate on kernel 'debian'"*) ;;
-*) fail "in the gate on a kernel it does not run on: '$out'" ;;
-esac
-# expect_complaint WHAT TEXT: check-tiers on the damaged copy fails saying TEXT.
-expect_complaint()
-{
-	out=$("$here/check-tiers.sh" "$dir/s" 2>&1) && fail "$1: check-tiers passed"
-	case "$out" in
-	*"$2"*) ;;
-	*) fail "$1: '$out'" ;;
-	esac
-}
-
+expect_complaint "in the gate on a kernel it does not run on" \
+	"$first: in the gate on kernel 'debian'"
 gate=$(for name in $(vmtest_names); do
 	[ "$(vmtest_header "$name" tier)" = gate ] && echo "$name"
 done | head -1)
@@ -93,6 +78,7 @@ expect_complaint "a gate scenario on a boot path its kernel lacks" \
 
 # The Debian-options kernel's gate down to one scenario: one CPU model.
 reset
+kept=
 for name in $(vmtest_names); do
 	case " $(vmtest_header "$name" kernels) " in *" debian "*) ;; *) continue ;; esac
 	[ "$(vmtest_header "$name" tier)" = gate ] || continue

@@ -3,7 +3,8 @@
  * Kexec HandOver, for tests only: /sys/kernel/debug/kho/corrupt damages the
  * handover the next kexec_file_load() image carries, in one chosen way, so
  * that tests can check that the next kernel drops it cleanly. The live DT
- * and mem cache are left alone: the image gets damaged copies.
+ * and tracker are left alone: the image gets a damaged copy of the DT,
+ * which may point to a damaged copy of the tracker.
  */
 
 #define pr_fmt(fmt) "kho: " fmt
@@ -36,6 +37,8 @@ enum kho_corruption {
 	KHO_CORRUPT_RMEM_SIZE,
 	KHO_CORRUPT_MEMFD_SIZE,
 	KHO_CORRUPT_MEMFD_SHARED,
+	KHO_CORRUPT_MEMFD_MAP,
+	KHO_CORRUPT_ALL_RAM,
 };
 
 static const char * const kho_corruption_names[] = {
@@ -54,11 +57,14 @@ static const char * const kho_corruption_names[] = {
 	[KHO_CORRUPT_RMEM_SIZE] = "rmem_size",
 	[KHO_CORRUPT_MEMFD_SIZE] = "memfd_size",
 	[KHO_CORRUPT_MEMFD_SHARED] = "memfd_shared",
+	[KHO_CORRUPT_MEMFD_MAP] = "memfd_map",
+	[KHO_CORRUPT_ALL_RAM] = "all_ram",
 };
 
 static enum kho_corruption kho_corruption;
 static void *kho_corrupt_fdt;
-static struct kho_mem *kho_corrupt_cache;
+/* Kept until the next load: the next kernel reads it where it is. */
+static struct kho_preserved kho_corrupt_tracker;
 
 /*
  * Damage the first reserve_mem node of @fdt: drop its start, or make its
@@ -89,42 +95,62 @@ static int kho_corrupt_reserve_mem(void *fdt)
 }
 
 /*
- * Damage the first memfd node of @fdt: make its size one page more than its
- * runs, or move its shortest run onto another of its runs (they still add
- * up to the size, but name pages that are not handed over to each alone).
+ * Damage the first memfd node of @fdt: make its size 0, which leaves its
+ * folios outside the file; point its file map at the scratch region, which
+ * is not handed over; or add a second node, of the next token, with the
+ * same file map and no pages of its own: two memfds then name the same
+ * folios, and the tracker still preserves what the DT accounts for.
  */
-static int kho_corrupt_memfd(void *fdt)
+static int kho_corrupt_memfd(void *fdt, size_t room)
 {
-	int node, err, len, i, shortest = 0;
-	struct kho_mem *run;
+	static const char * const copied[] = { "size", "seals", "folios", "map" };
+	int node, twin, err, len, i;
 	const void *prop;
-	u64 size;
+	const u64 none = 0;
+	char name[32];
+	u64 token, value;
 
-	node = fdt_node_offset_by_compatible(fdt, 0, "kho-memfd-v1");
+	node = fdt_node_offset_by_compatible(fdt, 0, "kho-memfd-v2");
 	if (node < 0) {
 		pr_warn("corrupt: the DT has no memfd node\n");
 		return -ENOENT;
 	}
-	if (kho_corruption == KHO_CORRUPT_MEMFD_SHARED) {
-		run = fdt_getprop_w(fdt, node, KHO_MEM_PROP, &len);
-		len = run ? len / sizeof(*run) : 0;
-		if (len < 2) {
-			pr_warn("corrupt: the first memfd node has fewer than two runs\n");
-			return -ENOENT;
-		}
-		for (i = 1; i < len; i++)
-			if (get_unaligned(&run[i].len) <
-			    get_unaligned(&run[shortest].len))
-				shortest = i;
-		put_unaligned(get_unaligned(&run[!shortest].addr),
-			      &run[shortest].addr);
-		return 0;
+	if (kho_corruption == KHO_CORRUPT_MEMFD_SIZE) {
+		err = fdt_setprop_inplace(fdt, node, "size", &none,
+					  sizeof(none));
+		return err ? kho_fdt_errno(err) : 0;
 	}
-	prop = fdt_getprop(fdt, node, "size", NULL);
-	if (!prop)
+	if (kho_corruption == KHO_CORRUPT_MEMFD_MAP) {
+		value = kho_out.scratch_base;
+		err = fdt_setprop_inplace(fdt, node, "map", &value,
+					  sizeof(value));
+		return err ? kho_fdt_errno(err) : 0;
+	}
+
+	prop = fdt_getprop(fdt, node, "token", &len);
+	if (!prop || len != sizeof(token))
 		return -ENOENT;
-	size = get_unaligned((const u64 *)prop) + PAGE_SIZE;
-	err = fdt_setprop_inplace(fdt, node, "size", &size, sizeof(size));
+	token = get_unaligned((const u64 *)prop) + 1;
+	strscpy(name, fdt_get_name(fdt, node, NULL), sizeof(name));
+	err = fdt_open_into(fdt, fdt, room);
+	twin = err ?: fdt_add_subnode(fdt, 0, "memfd-twin");
+	if (twin < 0)
+		return kho_fdt_errno(twin);
+	err = fdt_setprop_string(fdt, twin, "compatible", "kho-memfd-v2");
+	err = err ?: fdt_setprop(fdt, twin, "token", &token, sizeof(token));
+	for (i = 0; !err && i < ARRAY_SIZE(copied); i++) {
+		/* Each property added to the twin moves the first node. */
+		node = fdt_subnode_offset(fdt, 0, name);
+		prop = node < 0 ? NULL : fdt_getprop(fdt, node, copied[i], &len);
+		if (!prop || len > sizeof(value))
+			return -ENOENT;
+		/* Copied out: adding the property moves what follows it. */
+		memcpy(&value, prop, len);
+		err = fdt_setprop(fdt, twin, copied[i], &value, len);
+	}
+	err = err ?: fdt_setprop(fdt, twin, KHO_PAGES_PROP, &none,
+				 sizeof(none));
+	err = err ?: fdt_pack(fdt);
 	return err ? kho_fdt_errno(err) : 0;
 }
 
@@ -133,10 +159,14 @@ static int kho_corrupt_dt(struct kho_segments *seg)
 {
 	char *compatible;
 	int len, err = 0;
+	size_t room;
 
-	kho_corrupt_fdt = kvmemdup(seg->fdt, seg->fdt_len, GFP_KERNEL);
+	/* Room for a memfd node more. */
+	room = seg->fdt_len + SZ_4K;
+	kho_corrupt_fdt = kvzalloc(room, GFP_KERNEL);
 	if (!kho_corrupt_fdt)
 		return -ENOMEM;
+	memcpy(kho_corrupt_fdt, seg->fdt, seg->fdt_len);
 
 	switch (kho_corruption) {
 	case KHO_CORRUPT_BAD_HEADER:
@@ -154,7 +184,9 @@ static int kho_corrupt_dt(struct kho_segments *seg)
 		break;
 	case KHO_CORRUPT_MEMFD_SIZE:
 	case KHO_CORRUPT_MEMFD_SHARED:
-		err = kho_corrupt_memfd(kho_corrupt_fdt);
+	case KHO_CORRUPT_MEMFD_MAP:
+		err = kho_corrupt_memfd(kho_corrupt_fdt, room);
+		seg->fdt_len = fdt_totalsize(kho_corrupt_fdt);
 		break;
 	default:
 		fdt_set_totalsize(kho_corrupt_fdt, seg->fdt_len + PAGE_SIZE);
@@ -164,18 +196,6 @@ static int kho_corrupt_dt(struct kho_segments *seg)
 		return err;
 	seg->fdt = kho_corrupt_fdt;
 	return 0;
-}
-
-/* Put @mem in its place in the sorted @c of *@nr entries, with room for it. */
-static void kho_corrupt_insert(struct kho_mem *c, size_t *nr,
-			       const struct kho_mem *mem)
-{
-	size_t i;
-
-	for (i = *nr; i && c[i - 1].addr > mem->addr; i--)
-		c[i] = c[i - 1];
-	c[i] = *mem;
-	(*nr)++;
 }
 
 /* Does @mem overlap one of the @nr entries of @c? */
@@ -210,9 +230,9 @@ static int kho_corrupt_find_nomap(struct kho_mem *mem)
 #define KHO_CORRUPT_UNNAMED_PAGES	16
 
 /*
- * Pages at the top of RAM, outside the scratch region, the mem cache and
- * what firmware reserved, that the DT does not name: the next kernel
- * reserves them from the cache and must free them.
+ * Pages at the top of RAM, outside the scratch region, what the DT names
+ * and what firmware reserved: a tracker that preserves them preserves
+ * memory nobody would claim.
  */
 static int kho_corrupt_find_unnamed(const struct kho_mem *c, size_t nr,
 				    phys_addr_t scratch, struct kho_mem *mem)
@@ -239,64 +259,155 @@ static int kho_corrupt_find_unnamed(const struct kho_mem *c, size_t nr,
 	return -ENOENT;
 }
 
-/* Damage a copy of the mem cache, one entry larger for an extra range. */
-static int kho_corrupt_mem_cache(struct kho_segments *seg, phys_addr_t scratch)
+/* Add to @p the damage the kind asks for before the tracker is sealed. */
+static int kho_corrupt_add(struct kho_preserved *p, const struct kho_mem *c,
+			   size_t nr, phys_addr_t scratch)
 {
-	size_t nr = seg->cache_len / sizeof(struct kho_mem);
-	struct kho_mem *c, extra;
-	int err = 0;
-
-	if (nr < 2) {
-		pr_warn("corrupt: the mem cache has fewer than 2 entries\n");
-		return -EINVAL;
-	}
-	c = kvcalloc(nr + 1, sizeof(*c), GFP_KERNEL);
-	if (!c)
-		return -ENOMEM;
-	memcpy(c, seg->cache, seg->cache_len);
-	kho_corrupt_cache = c;
+	unsigned long pfn = PHYS_PFN(c[0].addr);
+	struct kho_mem extra;
+	int err;
 
 	switch (kho_corruption) {
 	case KHO_CORRUPT_OUTSIDE_RAM:
-		c[nr].addr = 1ULL << 46;
-		c[nr].len = PAGE_SIZE;
-		nr++;
-		break;
-	case KHO_CORRUPT_UNSORTED:
-		swap(c[0], c[1]);
-		break;
+		return kho_preserved_add(p, PHYS_PFN(1ULL << 46), 0);
 	case KHO_CORRUPT_OVERLAP:
-		c[1].addr = c[0].addr;
-		break;
+		/* One of the two is new and overlaps what is there. */
+		return kho_preserved_add(p, pfn, 0) ?:
+		       kho_preserved_add(p, pfn & ~1UL, 1);
 	case KHO_CORRUPT_IN_SCRATCH:
-		/* One page of scratch, in its place among the others. */
-		extra = (struct kho_mem){ scratch, PAGE_SIZE };
-		kho_corrupt_insert(c, &nr, &extra);
-		break;
+		return kho_preserved_add(p, PHYS_PFN(scratch), 0);
 	case KHO_CORRUPT_NOMAP:
 		err = kho_corrupt_find_nomap(&extra);
-		if (!err)
-			kho_corrupt_insert(c, &nr, &extra);
-		break;
+		return err ?: kho_preserved_add_range(p, &extra);
 	case KHO_CORRUPT_UNNAMED:
 		err = kho_corrupt_find_unnamed(c, nr, scratch, &extra);
-		if (!err)
-			kho_corrupt_insert(c, &nr, &extra);
-		break;
+		return err ?: kho_preserved_add_range(p, &extra);
 	default:
-		nr--;
-		break;
+		return 0;
 	}
+}
+
+/* The pages the "kho-pages" properties of @fdt add up to. */
+static u64 kho_corrupt_extra_pages(const void *fdt)
+{
+	int node, depth = 0, len;
+	const void *prop;
+	u64 pages = 0;
+
+	for (node = 0; node >= 0; node = fdt_next_node(fdt, node, &depth)) {
+		prop = fdt_getprop(fdt, node, KHO_PAGES_PROP, &len);
+		if (prop && len == sizeof(u64))
+			pages += get_unaligned((const u64 *)prop);
+	}
+	return pages;
+}
+
+/*
+ * A tracker that preserves all the RAM this kernel maps outside the scratch
+ * region, and the DT's root accounting for what its nodes do not: sound in
+ * every other way, it would leave the next kernel's early boot no memory.
+ */
+static int kho_corrupt_all_ram(struct kho_preserved *p,
+			       const struct kho_mem *c, size_t nr,
+			       phys_addr_t scratch)
+{
+	const struct kho_mem region = { scratch, kho_out.scratch_size };
+	struct memblock_region *r;
+	struct kho_mem part[2];
+	u64 pages = 0, named = 0;
+	size_t i;
+	int err;
+
+	for_each_mem_region(r) {
+		if (memblock_is_nomap(r))
+			continue;
+		part[0].addr = PAGE_ALIGN(r->base);
+		part[0].len = min_t(u64, region.addr,
+				    PAGE_ALIGN_DOWN(r->base + r->size));
+		part[1].addr = max_t(u64, part[0].addr,
+				     region.addr + region.len);
+		part[1].len = PAGE_ALIGN_DOWN(r->base + r->size);
+		for (i = 0; i < ARRAY_SIZE(part); i++) {
+			if (part[i].len <= part[i].addr)
+				continue;
+			part[i].len -= part[i].addr;
+			err = kho_preserved_add_range(p, &part[i]);
+			if (err)
+				return err;
+			pages += part[i].len >> PAGE_SHIFT;
+		}
+	}
+	for (i = 0; i < nr; i++)
+		named += c[i].len >> PAGE_SHIFT;
+	pages -= named + kho_corrupt_extra_pages(kho_corrupt_fdt);
+	err = fdt_open_into(kho_corrupt_fdt, kho_corrupt_fdt,
+			    fdt_totalsize(kho_corrupt_fdt) + SZ_4K);
+	err = err ?: fdt_setprop(kho_corrupt_fdt, 0, KHO_PAGES_PROP, &pages,
+				 sizeof(pages));
+	return err ? kho_fdt_errno(err) : 0;
+}
+
+/*
+ * Build a damaged copy of the tracker for the copy of the DT: with a block
+ * the DT does not account for, or its list of leaves out of order or
+ * longer than a block holds.
+ */
+static int kho_corrupt_track(struct kho_segments *seg, phys_addr_t scratch)
+{
+	struct kho_preserved *p = &kho_corrupt_tracker;
+	struct kho_tracker_block *block;
+	struct kho_mem *c;
+	u64 first;
+	size_t nr;
+	int err;
+
+	/* Room for a property more. */
+	kho_corrupt_fdt = kvzalloc(seg->fdt_len + SZ_4K, GFP_KERNEL);
+	if (!kho_corrupt_fdt)
+		return -ENOMEM;
+	memcpy(kho_corrupt_fdt, seg->fdt, seg->fdt_len);
+	err = kho_mem_cache_build(seg->fdt, scratch, kho_out.scratch_size, &c,
+				  &nr);
 	if (err)
 		return err;
-	seg->cache = c;
-	seg->cache_len = nr * sizeof(*c);
+	if (!nr) {
+		pr_warn("corrupt: the DT hands over no memory\n");
+		return -ENOENT;
+	}
+	kho_preserved_init(p);
+	if (kho_corruption == KHO_CORRUPT_ALL_RAM)
+		err = kho_corrupt_all_ram(p, c, nr, scratch);
+	else
+		err = kho_preserved_clone(p, &kho_out.preserved) ?:
+		      kho_corrupt_add(p, c, nr, scratch);
+	err = err ?: kho_preserved_seal(p);
+	kvfree(c);
+	if (err)
+		return err;
+
+	block = phys_to_virt(p->first);
+	if (kho_corruption == KHO_CORRUPT_UNSORTED) {
+		if (block->nr < 2) {
+			pr_warn("corrupt: the tracker has fewer than two leaves\n");
+			return -ENOENT;
+		}
+		swap(block->leaf[0], block->leaf[1]);
+	} else if (kho_corruption == KHO_CORRUPT_TRUNCATED) {
+		block->nr = KHO_TRACKER_LEAVES + 1;
+	}
+	first = p->first;
+	err = fdt_setprop_inplace(kho_corrupt_fdt, 0, KHO_TRACKER_PROP, &first,
+				  sizeof(first));
+	if (err)
+		return kho_fdt_errno(err);
+	seg->fdt = kho_corrupt_fdt;
+	seg->fdt_len = fdt_totalsize(kho_corrupt_fdt);
 	return 0;
 }
 
 /**
  * kho_corrupt_segments() - damage what a kexec image is about to carry
- * @seg: the DT and mem cache to load; may be pointed at damaged copies
+ * @seg: the DT to load; may be pointed at a damaged copy
  * @scratch: base of the scratch region
  *
  * Return: 0, or an error that fails the load.
@@ -305,8 +416,7 @@ int kho_corrupt_segments(struct kho_segments *seg, phys_addr_t scratch)
 {
 	kvfree(kho_corrupt_fdt);
 	kho_corrupt_fdt = NULL;
-	kvfree(kho_corrupt_cache);
-	kho_corrupt_cache = NULL;
+	kho_preserved_destroy(&kho_corrupt_tracker);
 
 	switch (kho_corruption) {
 	case KHO_CORRUPT_NONE:
@@ -318,9 +428,10 @@ int kho_corrupt_segments(struct kho_segments *seg, phys_addr_t scratch)
 	case KHO_CORRUPT_RMEM_SIZE:
 	case KHO_CORRUPT_MEMFD_SIZE:
 	case KHO_CORRUPT_MEMFD_SHARED:
+	case KHO_CORRUPT_MEMFD_MAP:
 		return kho_corrupt_dt(seg);
 	default:
-		return kho_corrupt_mem_cache(seg, scratch);
+		return kho_corrupt_track(seg, scratch);
 	}
 }
 
@@ -364,6 +475,7 @@ static int __init kho_corrupt_init(void)
 {
 	struct dentry *dir = debugfs_create_dir("kho", NULL);
 
+	kho_preserved_init(&kho_corrupt_tracker);
 	debugfs_create_file("corrupt", 0600, dir, NULL, &kho_corrupt_fops);
 	return 0;
 }

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Kexec HandOver, incoming side: find the handover the previous kernel left
- * in /chosen, check it, keep early allocations inside its scratch region
- * until the memory it names is reserved, and let drivers take their state
- * and memory back. A handover that fails any check is dropped with one log
- * line, and the kernel boots as if there had been none.
+ * in /chosen, check it and its tracker, keep early allocations inside its
+ * scratch region until the memory it preserves is reserved, and let
+ * drivers take their state and memory back. A handover that fails any
+ * check is dropped with one log line, and the kernel boots as if there had
+ * been none.
  */
 
 #define pr_fmt(fmt) "kho: " fmt
@@ -25,22 +26,26 @@
 #include <linux/page-isolation.h>
 #include <linux/pgalloc_tag.h>
 #include <linux/slab.h>
+#include <linux/sort.h>
 #include <linux/timex.h>
 #include <linux/sysfs.h>
 #include <asm/early_ioremap.h>
 #include <asm/sections.h>
 #include <kunit/visibility.h>
 
+#include "../mm/internal.h"
 #include "kexec_kho_internal.h"
 
 /**
  * struct kho_in - the handover this kernel was booted with
  * @dt: where the previous kernel put its copy of the KHO DT
  * @scratch: the scratch region, reused for the next handover
- * @mem_cache: where the previous kernel put the mem cache
  * @found: /chosen named a handover that passed the early checks
  * @checked: and it lies in the memory this kernel keeps
  * @fdt: the KHO DT, once the handover is accepted (a KHO boot)
+ * @tracker: physical address of its tracker's first block
+ * @leaves: while the tracker is kept, its leaves in order
+ * @nr_leaves: number of @leaves
  * @ranges: the memory handed over, merged: what drivers may claim
  * @nr_ranges: number of entries of @ranges
  * @early: what early boot took, see kho_early_size()
@@ -48,10 +53,12 @@
 static struct kho_in {
 	struct kho_mem dt;
 	struct kho_mem scratch;
-	struct kho_mem mem_cache;
 	bool found;
 	bool checked;
 	const void *fdt;
+	u64 tracker;
+	const struct kho_tracker_leaf **leaves;
+	size_t nr_leaves;
 	struct kho_mem *ranges;
 	size_t nr_ranges;
 	phys_addr_t early;
@@ -109,31 +116,22 @@ static const char * __init kho_check_layout(void)
 	    kho_in.dt.len > KHO_DT_MAX_LIMIT ||
 	    kho_in.dt.addr + kho_in.dt.len < kho_in.dt.addr)
 		return "the DT segment is not page aligned";
-	if (!PAGE_ALIGNED(kho_in.mem_cache.addr) ||
-	    kho_in.mem_cache.len % sizeof(struct kho_mem) ||
-	    kho_in.mem_cache.addr + kho_in.mem_cache.len <
-	    kho_in.mem_cache.addr)
-		return "the mem cache is not a whole number of entries";
 	/*
-	 * Both are reserved now and freed if a later check fails: they must
-	 * not take the kernel or the initrd with them.
+	 * It is reserved now and freed if a later check fails: it must not
+	 * take the kernel or the initrd with it.
 	 */
 	if (kho_mem_overlaps(&text, &kho_in.dt) ||
-	    kho_mem_overlaps(&text, &kho_in.mem_cache) ||
-	    kho_mem_overlaps(&initrd, &kho_in.dt) ||
-	    kho_mem_overlaps(&initrd, &kho_in.mem_cache) ||
-	    kho_mem_overlaps(&kho_in.dt, &kho_in.mem_cache))
-		return "the DT or the mem cache overlaps the kernel, the initrd or each other";
+	    kho_mem_overlaps(&initrd, &kho_in.dt))
+		return "the DT overlaps the kernel or the initrd";
 	return NULL;
 }
 
-/* Does [@addr, @addr + @len) overlap the DT or the mem cache? */
+/* Does [@addr, @addr + @len) overlap the DT? */
 static bool __init kho_overlaps_handover(u64 addr, u64 len)
 {
 	const struct kho_mem r = { addr, len };
 
-	return kho_mem_overlaps(&r, &kho_in.dt) ||
-	       kho_mem_overlaps(&r, &kho_in.mem_cache);
+	return kho_mem_overlaps(&r, &kho_in.dt);
 }
 
 /*
@@ -141,7 +139,7 @@ static bool __init kho_overlaps_handover(u64 addr, u64 len)
  * early_init_fdt_scan_reserved_mem() takes them: none if
  * /reserved-memory's cells differ from the root's, and only nodes whose
  * status is okay; no-map ones too if @nomap. Adds their sizes to *@bytes
- * and returns whether one overlaps the DT or the mem cache.
+ * and returns whether one overlaps the DT.
  */
 static bool __init kho_firmware_ranges(const void *fdt, bool nomap,
 				       phys_addr_t *bytes)
@@ -186,12 +184,12 @@ static bool __init kho_firmware_ranges(const void *fdt, bool nomap,
 }
 
 /*
- * The DT and the mem cache are freed when a check fails, or once read:
- * they must not overlap what someone else reserved, or the free would
- * release that too. Reservations made before /chosen is scanned (the boot
- * DT's own) are in memblock already; /memreserve/ entries and
- * reserved-memory nodes are reserved after it, from the same DT. NOMAP
- * memory from the EFI memory map is refused by kho_check_ram().
+ * The DT is freed when a check fails: it must not overlap what someone
+ * else reserved, or the free would release that too. Reservations made
+ * before /chosen is scanned (the boot DT's own) are in memblock already;
+ * /memreserve/ entries and reserved-memory nodes are reserved after it,
+ * from the same DT. NOMAP memory from the EFI memory map is refused by
+ * kho_check_ram().
  */
 static const char * __init kho_check_firmware(const void *fdt)
 {
@@ -200,19 +198,16 @@ static const char * __init kho_check_firmware(const void *fdt)
 	u64 addr, len;
 	int i, n;
 
-	if (memblock_is_region_reserved(kho_in.dt.addr, kho_in.dt.len) ||
-	    (kho_in.mem_cache.len &&
-	     memblock_is_region_reserved(kho_in.mem_cache.addr,
-					 kho_in.mem_cache.len)))
-		return "the DT or the mem cache overlaps the boot DT or an earlier reservation";
+	if (memblock_is_region_reserved(kho_in.dt.addr, kho_in.dt.len))
+		return "the DT overlaps the boot DT or an earlier reservation";
 	n = fdt_num_mem_rsv(fdt);
 	for (i = 0; i < n && !hit; i++)
 		if (!fdt_get_mem_rsv(fdt, i, &addr, &len))
 			hit = kho_overlaps_handover(addr, len);
 	if (hit)
-		return "the DT or the mem cache overlaps a /memreserve/ entry";
+		return "the DT overlaps a /memreserve/ entry";
 	if (kho_firmware_ranges(fdt, true, &bytes))
-		return "the DT or the mem cache overlaps a reserved-memory node";
+		return "the DT overlaps a reserved-memory node";
 	return NULL;
 }
 
@@ -248,9 +243,6 @@ static const char * __init kho_check_ram(void)
 		return "the scratch region is not all in the memory this kernel uses (mem=?)";
 	if (!kho_is_ram(kho_in.dt.addr, kho_in.dt.len))
 		return "the DT segment is not in the memory this kernel maps";
-	if (kho_in.mem_cache.len &&
-	    !kho_is_ram(kho_in.mem_cache.addr, kho_in.mem_cache.len))
-		return "the mem cache is not in the memory this kernel maps";
 
 	/* Only now is the DT known to be RAM that may be mapped. */
 	hdr = early_memremap(kho_in.dt.addr, sizeof(*hdr));
@@ -267,27 +259,22 @@ static const char * __init kho_check_ram(void)
 }
 
 #ifdef CONFIG_EFI
-/* Reserve again the part of [@addr, @addr + @len) in the DT or the mem cache. */
+/* Reserve again the part of [@addr, @addr + @len) in the DT. */
 static void __init kho_reserve_again(u64 addr, u64 len)
 {
-	const struct kho_mem *ours[] = { &kho_in.dt, &kho_in.mem_cache };
-	u64 start, end;
-	int i;
+	u64 start = max(addr, kho_in.dt.addr);
+	u64 end = min(addr + len, kho_in.dt.addr + kho_in.dt.len);
 
-	for (i = 0; i < ARRAY_SIZE(ours); i++) {
-		start = max(addr, ours[i]->addr);
-		end = min(addr + len, ours[i]->addr + ours[i]->len);
-		if (start < end)
-			memblock_reserve(start, end - start);
-	}
+	if (start < end)
+		memblock_reserve(start, end - start);
 }
 
 /*
  * efi_init() reads the EFI memory map after /chosen was scanned: it keeps
  * the map itself and the ACPI tables reserved, and what firmware keeps for
- * itself NOMAP. The DT or the mem cache must overlap none of it. Once the
- * handover is dropped (kho_in.found false), put back what the free of the
- * DT and the mem cache released of it.
+ * itself NOMAP. The DT must overlap none of it. Once the handover is
+ * dropped (kho_in.found false), put back what the free of the DT released
+ * of it.
  */
 static const char * __init kho_check_efi(void)
 {
@@ -300,7 +287,7 @@ static const char * __init kho_check_efi(void)
 	if (!efi_enabled(EFI_MEMMAP))
 		return NULL;
 	if (kho_overlaps_handover(range.addr, range.len)) {
-		why = "the DT or the mem cache overlaps the EFI memory map";
+		why = "the DT overlaps the EFI memory map";
 		if (!kho_in.found)
 			kho_reserve_again(range.addr, range.len);
 	}
@@ -318,7 +305,7 @@ static const char * __init kho_check_efi(void)
 		if (!kho_overlaps_handover(range.addr, range.len))
 			continue;
 		if (!why)
-			why = "the DT or the mem cache overlaps firmware memory (EFI memory map)";
+			why = "the DT overlaps firmware memory (EFI memory map)";
 		if (!kho_in.found)
 			kho_reserve_again(range.addr, range.len);
 	}
@@ -336,8 +323,6 @@ static void __init kho_drop_reserved(void)
 {
 	memblock_set_kho_scratch_only(false);
 	memblock_phys_free(kho_in.dt.addr, kho_in.dt.len);
-	if (kho_in.mem_cache.len)
-		memblock_phys_free(kho_in.mem_cache.addr, kho_in.mem_cache.len);
 	kho_in.found = false;
 }
 
@@ -346,8 +331,8 @@ static void __init kho_drop_reserved(void)
  * @fdt: the flattened DT this kernel was booted with
  *
  * Called while the early DT is scanned. If /chosen names a handover that
- * passes the checks possible this early, reserves its DT and mem cache and
- * confines memblock allocations to its scratch region until
+ * passes the checks possible this early, reserves its DT and confines
+ * memblock allocations to its scratch region until
  * kho_reserve_handover() has run. On an EFI boot memblock holds no memory
  * yet: allocations fail until kho_check_memory() marks the scratch region
  * again in the memory the EFI memory map gives.
@@ -355,6 +340,7 @@ static void __init kho_drop_reserved(void)
 void __init kho_scan_chosen(const void *fdt)
 {
 	const char *why = "/chosen holds a partial or malformed handover";
+	struct kho_mem old_cache;
 	int chosen, found = 0, err[3];
 
 	chosen = fdt_path_offset(fdt, "/chosen");
@@ -364,12 +350,13 @@ void __init kho_scan_chosen(const void *fdt)
 	err[0] = kho_read_chosen(fdt, chosen, "linux,kho-dt", &kho_in.dt);
 	err[1] = kho_read_chosen(fdt, chosen, "linux,kho-scratch",
 				 &kho_in.scratch);
-	err[2] = kho_read_chosen(fdt, chosen, "linux,kho-mem",
-				 &kho_in.mem_cache);
+	err[2] = kho_read_chosen(fdt, chosen, "linux,kho-mem", &old_cache);
 	found = (err[0] != -ENOENT) + (err[1] != -ENOENT) + (err[2] != -ENOENT);
 	if (!found)
 		return;
-	if (found == 3 && !err[0] && !err[1] && !err[2])
+	if (err[2] != -ENOENT)
+		why = "/chosen has linux,kho-mem: a handover of the format before kho-tracker-v1";
+	else if (found == 2 && !err[0] && !err[1])
 		why = kho_check_layout() ?: kho_check_firmware(fdt);
 	if (why) {
 		pr_warn("handover disabled: %s\n", why);
@@ -377,8 +364,6 @@ void __init kho_scan_chosen(const void *fdt)
 	}
 
 	memblock_reserve(kho_in.dt.addr, kho_in.dt.len);
-	if (kho_in.mem_cache.len)
-		memblock_reserve(kho_in.mem_cache.addr, kho_in.mem_cache.len);
 	memblock_mark_kho_scratch(kho_in.scratch.addr, kho_in.scratch.len);
 	memblock_set_kho_scratch_only(true);
 	kho_in.found = true;
@@ -391,10 +376,10 @@ void __init kho_scan_chosen(const void *fdt)
  * memory map read, mem= and the linear map's limits applied) and before
  * anything is allocated from it. efi_init() rebuilds memblock's memory
  * from the EFI memory map, which loses the scratch flag: mark the region
- * again. A handover whose scratch region, DT or mem cache is not in that
- * memory is dropped with one log line, and the boot goes on as a normal
- * one; allocating only from a scratch region that mem= removed would
- * leave nothing to allocate from.
+ * again. A handover whose scratch region or DT is not in that memory is
+ * dropped with one log line, and the boot goes on as a normal one;
+ * allocating only from a scratch region that mem= removed would leave
+ * nothing to allocate from.
  */
 void __init kho_check_memory(void)
 {
@@ -525,9 +510,9 @@ static phys_addr_t __init kho_firmware_reserved(void)
 /*
  * What early boot took before kho_reserve_handover(): in a KHO boot, what
  * lies in the scratch region (this kernel, its initrd, what memblock gave
- * out in scratch-only mode) but the DT and the mem cache, which the next
- * handover replaces; in a first boot every reservation but firmware's
- * reserved-memory carve-outs. What firmware reserved through the EFI
+ * out in scratch-only mode) but the DT, which the next handover replaces;
+ * in a first boot every reservation but firmware's reserved-memory
+ * carve-outs. What firmware reserved through the EFI
  * memory map is not memory to memblock at all.
  */
 static void __init kho_measure_early(void)
@@ -544,9 +529,7 @@ static void __init kho_measure_early(void)
 		return;
 	}
 	kho_in.early = kho_scratch_reserved() -
-		       kho_in_scratch(kho_in.dt.addr, kho_in.dt.len).len -
-		       kho_in_scratch(kho_in.mem_cache.addr,
-				      kho_in.mem_cache.len).len;
+		       kho_in_scratch(kho_in.dt.addr, kho_in.dt.len).len;
 }
 
 /**
@@ -602,21 +585,197 @@ bool __init kho_scratch_exhausted(phys_addr_t size, phys_addr_t start,
 	return true;
 }
 
+/* Pages of the tracker and regions to reserve, sorted, while they are built. */
+static struct kho_mem *kho_regions __initdata;
+static size_t kho_nr_regions __initdata;
+
+/* Walks of the tracker, too large for the stack. */
+static struct kho_tracker_iter kho_walk __initdata;
+
+/* Where kho_gap_is_free() is in memblock's arrays and the tracker's pages. */
+struct kho_gap_cursor {
+	unsigned long memory;
+	unsigned long reserved;
+	size_t page;
+};
+
+/* Move *@i past the regions of @type that end at or before @addr. */
+static const struct memblock_region * __init
+kho_region_from(struct memblock_type *type, unsigned long *i, u64 addr)
+{
+	while (*i < type->cnt &&
+	       type->regions[*i].base + type->regions[*i].size <= addr)
+		(*i)++;
+	return *i < type->cnt ? &type->regions[*i] : NULL;
+}
+
+/*
+ * May the gap between two runs be reserved with them? Only if it is free
+ * RAM this kernel maps, outside scratch and the tracker's own pages (the
+ * first @nr_pages entries of @kho_regions, sorted), so that freeing it
+ * later frees nobody else's memory. Gaps come in address order: @c walks
+ * memblock's arrays and the tracker's pages once for all of them.
+ */
+static bool __init kho_gap_is_free(struct kho_gap_cursor *c, u64 addr,
+				   u64 len, size_t nr_pages)
+{
+	const struct kho_mem gap = { addr, len };
+	const struct memblock_region *r;
+
+	if (len >= KHO_RUN_GAP || kho_mem_overlaps(&gap, &kho_in.scratch))
+		return false;
+	r = kho_region_from(&memblock.memory, &c->memory, addr);
+	if (!r || r->base > addr || r->base + r->size < addr + len ||
+	    (r->flags & MEMBLOCK_NOMAP))
+		return false;
+	r = kho_region_from(&memblock.reserved, &c->reserved, addr);
+	if (r && r->base < addr + len)
+		return false;
+	while (c->page < nr_pages &&
+	       kho_regions[c->page].addr + kho_regions[c->page].len <= addr)
+		c->page++;
+	return c->page == nr_pages || kho_regions[c->page].addr >= addr + len;
+}
+
+/*
+ * Walk the tracker's runs, joined across free gaps narrower than
+ * KHO_RUN_GAP, into @out from index @nr_pages on (or only count them if
+ * @out is NULL). Returns the number of regions and adds their bytes to
+ * *@bytes.
+ */
+static size_t __init kho_join_runs(u64 tracker, struct kho_mem *out,
+				   size_t nr_pages, u64 *bytes)
+{
+	struct kho_gap_cursor cursor = {};
+	struct kho_mem run, cur = {};
+	size_t nr = 0;
+
+	kho_tracker_iter_start(&kho_walk, tracker);
+	while (kho_tracker_next(&kho_walk, &run)) {
+		if (cur.len && kho_gap_is_free(&cursor, cur.addr + cur.len,
+					       run.addr - cur.addr - cur.len,
+					       nr_pages)) {
+			cur.len = run.addr + run.len - cur.addr;
+			continue;
+		}
+		if (cur.len) {
+			if (out)
+				out[nr_pages + nr] = cur;
+			nr++;
+			*bytes += cur.len;
+		}
+		cur = run;
+	}
+	if (cur.len) {
+		if (out)
+			out[nr_pages + nr] = cur;
+		nr++;
+		*bytes += cur.len;
+	}
+	return nr;
+}
+
+static int __init kho_mem_cmp_addr(const void *a, const void *b)
+{
+	const struct kho_mem *x = a, *y = b;
+
+	return x->addr < y->addr ? -1 : x->addr > y->addr;
+}
+
+/* Free memory outside the scratch region. */
+static phys_addr_t __init kho_free_outside_scratch(void)
+{
+	phys_addr_t start, end, bytes = 0;
+	u64 i;
+
+	for_each_free_mem_range(i, NUMA_NO_NODE, MEMBLOCK_NONE, &start, &end,
+				NULL)
+		bytes += end - start - kho_in_scratch(start, end - start).len;
+	return bytes;
+}
+
+/*
+ * Reserve the tracker's pages and what it preserves, as few regions as
+ * fragmentation allows: runs closer than KHO_RUN_GAP with only free RAM
+ * between them are one region, whose free pages kho_count_users() gives
+ * back once the page allocator runs. Costs two walks of the tracker and a
+ * sort of its pages and of the regions; memblock's array grows by the
+ * regions, never by the pages.
+ */
+static const char * __init kho_reserve_tracked(u64 tracker)
+{
+	phys_addr_t need, free = kho_free_outside_scratch();
+	size_t nr_pages, nr, i;
+	u64 bytes = 0;
+	int err;
+
+	nr_pages = kho_tracker_pages(tracker, NULL);
+	kho_regions = memblock_alloc(nr_pages * sizeof(*kho_regions) ?: 1,
+				     SMP_CACHE_BYTES);
+	if (!kho_regions)
+		return "no room in the scratch region for the tracker's pages";
+	kho_nr_regions = nr_pages;
+	kho_tracker_pages(tracker, kho_regions);
+	sort(kho_regions, nr_pages, sizeof(*kho_regions), kho_mem_cmp_addr,
+	     NULL);
+	for (i = 1; i < nr_pages; i++)
+		if (kho_regions[i].addr == kho_regions[i - 1].addr)
+			return "the tracker uses a page twice";
+
+	nr = kho_join_runs(tracker, NULL, nr_pages, &bytes);
+	/* The next walk fills what this one counted: same tracker, same gaps. */
+	memblock_free(kho_regions, nr_pages * sizeof(*kho_regions) ?: 1);
+	kho_regions = memblock_alloc((nr_pages + nr) * sizeof(*kho_regions) ?: 1,
+				     SMP_CACHE_BYTES);
+	if (!kho_regions)
+		return "no room in the scratch region for the regions to reserve";
+	kho_nr_regions = nr_pages + nr;
+	kho_tracker_pages(tracker, kho_regions);
+	sort(kho_regions, nr_pages, sizeof(*kho_regions), kho_mem_cmp_addr,
+	     NULL);
+	bytes = 0;
+	kho_join_runs(tracker, kho_regions, nr_pages, &bytes);
+	bytes += (u64)nr_pages * PAGE_SIZE;
+
+	/*
+	 * Early boot goes on outside the scratch region once the handover is
+	 * reserved, and first allocates this kernel's memmap there.
+	 */
+	need = (memblock_phys_mem_size() >> PAGE_SHIFT) * sizeof(struct page) +
+	       SZ_16M;
+	if (bytes > free || free - bytes < need)
+		return "the tracker leaves early boot no memory outside the scratch region";
+
+	sort(kho_regions, kho_nr_regions, sizeof(*kho_regions),
+	     kho_mem_cmp_addr, NULL);
+	for (i = 1; i < kho_nr_regions; i++)
+		if (kho_regions[i].addr < kho_regions[i - 1].addr +
+		    kho_regions[i - 1].len)
+			return "the tracker preserves its own pages";
+	err = memblock_reserve_kho_mem(kho_regions, kho_nr_regions);
+	if (err == -EBUSY)
+		return "the tracker preserves memory this kernel reserved";
+	if (err)
+		return "no memory to reserve what the tracker preserves";
+	return NULL;
+}
+
 /**
  * kho_reserve_handover() - reserve the memory handed over
  *
- * Called as soon as memblock can grow, with the linear map in place. Checks
- * the DT and every mem cache entry, reserves the entries in one pass, ends
- * scratch-only allocation and frees the mem cache. On any failure the
+ * Called as soon as memblock can grow, with the linear map in place.
+ * Checks the DT and its tracker, reserves what the tracker preserves and
+ * the tracker itself, and ends scratch-only allocation. On any failure the
  * handover is dropped with one log line and nothing stays reserved.
  */
 void __init kho_reserve_handover(void)
 {
-	const struct kho_mem *cache;
-	cycles_t start;
+	const void *fdt = phys_to_virt(kho_in.dt.addr);
+	struct kho_mem *named = NULL;
 	const char *why;
-	size_t nr;
-	int err;
+	cycles_t start;
+	u64 tracker, extra;
+	size_t nr_mem;
 
 	kho_measure_early();
 	if (!kho_in.found)
@@ -625,33 +784,39 @@ void __init kho_reserve_handover(void)
 
 	/* No clock runs this early: count the cycles of the architecture. */
 	start = get_cycles();
-	cache = phys_to_virt(kho_in.mem_cache.addr);
-	nr = kho_in.mem_cache.len / sizeof(*cache);
-	why = kho_in_check(phys_to_virt(kho_in.dt.addr), kho_in.dt.len, cache,
-			   nr, &kho_in.scratch, kho_is_ram);
-	if (!why) {
-		err = memblock_reserve_kho_mem(cache, nr);
-		if (err == -EBUSY)
-			why = "a mem cache entry overlaps memory this kernel reserved";
-		else if (err)
-			why = "no memory to reserve the mem cache entries";
+	why = kho_in_check_dt(fdt, kho_in.dt.len, &tracker, &nr_mem, &extra);
+	if (!why && nr_mem) {
+		named = memblock_alloc(nr_mem * sizeof(*named), SMP_CACHE_BYTES);
+		if (!named)
+			why = "no room in the scratch region to sort the DT's mem entries";
 	}
+	if (!why)
+		why = kho_in_check_tracker(fdt, tracker, &kho_in.scratch,
+					   kho_is_ram, named, extra);
+	if (named)
+		memblock_free(named, nr_mem * sizeof(*named));
+	if (!why)
+		why = kho_reserve_tracked(tracker);
+	if (kho_regions)
+		memblock_free(kho_regions,
+			      kho_nr_regions * sizeof(*kho_regions) ?: 1);
+	kho_regions = NULL;
 
 	memblock_set_kho_scratch_only(false);
-	if (kho_in.mem_cache.len)
-		memblock_phys_free(kho_in.mem_cache.addr, kho_in.mem_cache.len);
 	if (why) {
 		pr_warn("handover disabled: %s\n", why);
 		memblock_phys_free(kho_in.dt.addr, kho_in.dt.len);
 		return;
 	}
 
-	kho_in.fdt = phys_to_virt(kho_in.dt.addr);
+	kho_in.fdt = fdt;
+	kho_in.tracker = tracker;
 	kho_move_reserved_array();
 	kho_hold_scratch();
-	pr_info("handover: %zu ranges reserved in %llu cycles, scratch region %#llx+%#llx\n",
-		nr, (u64)(get_cycles() - start), kho_in.scratch.addr,
-		kho_in.scratch.len);
+	pr_info("handover: %zu regions reserved in %llu cycles, scratch region %#llx+%#llx, memblock's reserved array %lu of %lu\n",
+		kho_nr_regions, (u64)(get_cycles() - start),
+		kho_in.scratch.addr, kho_in.scratch.len,
+		memblock.reserved.cnt, memblock.reserved.max);
 }
 
 /*
@@ -928,7 +1093,7 @@ int kho_adopt_pages(const struct kho_mem *mem)
 	return 0;
 }
 
-/* Pages the mem cache reserved that no "mem" entry names, freed. */
+/* Pages reserved with the handover that no "mem" entry names, freed. */
 static unsigned long kho_unnamed_pages __initdata;
 static phys_addr_t kho_first_unnamed __initdata;
 
@@ -984,7 +1149,7 @@ static size_t __init kho_outside_scratch(const struct memblock_region *r,
 	return nr;
 }
 
-/* What memblock_reserve_kho_mem() reserved from the mem cache, sorted. */
+/* What kho_reserve_tracked() reserved, sorted. */
 static int __init kho_cache_reserved(struct kho_mem **rangesp, size_t *nrp)
 {
 	struct memblock_region *r;
@@ -1007,12 +1172,11 @@ static int __init kho_cache_reserved(struct kho_mem **rangesp, size_t *nrp)
 }
 
 /*
- * Count the users of every page the mem cache reserved, and free those no
- * "mem" entry names: a mem cache may list more than the DT (a 64K-page
- * kernel's whole blocks before a 4K-page one, or a damaged cache), and
- * what the DT does not name belongs to no one.
+ * Count the users of every page reserved with the handover, and free those
+ * no "mem" entry and no memfd names: the tracker's own pages, and the free
+ * pages between runs that kho_reserve_tracked() reserved with them.
  */
-static int __init kho_count_users(void)
+static int __init kho_count_users(const struct kho_mem *extra, size_t nr_extra)
 {
 	struct kho_mem *reserved;
 	size_t nr;
@@ -1021,11 +1185,11 @@ static int __init kho_count_users(void)
 	err = kho_cache_reserved(&reserved, &nr);
 	if (err)
 		return err;
-	err = kho_mem_count_users(kho_in.fdt, reserved, nr, kho_set_users,
-				  NULL);
+	err = kho_mem_count_users(kho_in.fdt, extra, nr_extra, reserved, nr,
+				  kho_set_users, NULL);
 	kvfree(reserved);
 	if (kho_unnamed_pages)
-		pr_info("%lu pages the mem cache listed and the DT does not name were freed, the first at %pa\n",
+		pr_info("%lu pages of the tracker and between the runs handed over freed, the first at %pa\n",
 			kho_unnamed_pages, &kho_first_unnamed);
 	return err;
 }
@@ -1053,9 +1217,86 @@ struct kobject *kho_in_kobj(void)
 	return kho_in_kobject;
 }
 
+/* List the tracker's leaves for kho_tracker_holds(), while it is kept. */
+static int __init kho_index_leaves(void)
+{
+	const struct kho_tracker_block *block;
+	size_t nr = 0;
+	unsigned int i;
+	u64 phys;
+
+	for (phys = kho_in.tracker; phys; phys = block->next) {
+		block = phys_to_virt(phys);
+		nr += block->nr;
+	}
+	kho_in.leaves = kvmalloc_array(nr ?: 1, sizeof(*kho_in.leaves),
+				       GFP_KERNEL);
+	if (!kho_in.leaves)
+		return -ENOMEM;
+	for (phys = kho_in.tracker; phys; phys = block->next) {
+		block = phys_to_virt(phys);
+		for (i = 0; i < block->nr; i++)
+			kho_in.leaves[kho_in.nr_leaves++] = &block->leaf[i];
+	}
+	return 0;
+}
+
+/**
+ * kho_tracker_holds() - did the previous kernel preserve this block?
+ * @phys: physical address of the block's first page
+ * @order: its order
+ *
+ * Only while the handover is being taken in, at subsys_initcall: the
+ * tracker's pages are freed then.
+ *
+ * Return: true if the tracker preserves the 2^@order pages at @phys as one
+ * block of that order.
+ */
+bool __init kho_tracker_holds(phys_addr_t phys, unsigned int order)
+{
+	return PAGE_ALIGNED(phys) &&
+	       kho_tracker_test(kho_in.leaves, kho_in.nr_leaves,
+				PHYS_PFN(phys), order);
+}
+
+/**
+ * kho_adopt_folio() - make a block of handed-over pages a folio of the caller's
+ * @phys: physical address of its first page, which kho_tracker_holds()
+ *	  accepted with @order
+ * @order: the folio's order
+ *
+ * The caller checked that every page is reserved with the one reference
+ * of its single user. The pages become a folio of @order, as if just
+ * allocated: not reserved, counted as managed memory, with one reference,
+ * now the caller's.
+ *
+ * Return: the folio.
+ */
+struct folio *kho_adopt_folio(phys_addr_t phys, unsigned int order)
+{
+	unsigned long pfn = PHYS_PFN(phys), i;
+	struct page *head = pfn_to_page(pfn);
+
+	for (i = 0; i < 1UL << order; i++) {
+		struct page *page = pfn_to_page(pfn + i);
+
+		/* As free_reserved_page() does before it frees the page. */
+		clear_page_tag_ref(page);
+		ClearPageReserved(page);
+		if (i)
+			set_page_count(page, 0);
+	}
+	adjust_managed_page_count(head, 1UL << order);
+	if (order)
+		prep_compound_page(head, order);
+	return page_rmappable_folio(head);
+}
+
 static int __init kho_in_init(void)
 {
+	struct kho_mem *extra = NULL;
 	struct kobject *kobj;
+	size_t nr_extra = 0;
 	int err;
 
 	if (!kho_in.fdt)
@@ -1069,7 +1310,14 @@ static int __init kho_in_init(void)
 		pr_err("cannot index the memory handed over: %d\n", err);
 		return err;
 	}
-	err = kho_count_users();
+	err = kho_index_leaves();
+	err = err ?: kho_memfd_scan(kho_in.fdt, &extra, &nr_extra);
+	err = err ?: kho_count_users(extra, nr_extra);
+	kvfree(extra);
+	/* Its pages were freed with the others that nobody names. */
+	kvfree(kho_in.leaves);
+	kho_in.leaves = NULL;
+	kho_in.nr_leaves = 0;
 	if (err) {
 		/* Nothing was counted: the memory stays reserved, unclaimed. */
 		pr_err("cannot count the users of the memory handed over: %d\n",

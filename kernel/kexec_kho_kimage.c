@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Kexec HandOver and kexec_file_load(): an image loaded while KHO is active
- * carries a copy of the DT and the mem cache, every one of its segments lies
+ * carries a copy of the DT, every one of its segments lies
  * in the scratch region, the next kernel learns where from /chosen, and an
  * image whose handover went stale is refused at reboot.
  */
@@ -57,8 +57,9 @@ static int kho_add_segment(struct kimage *image, const void *buf,
  * @image: a kexec_file_load() image being prepared, before its first segment
  *
  * With KHO active, records the activation in @image, which from then on
- * places every segment in the scratch region, and adds the two segments the
- * next kernel finds through /chosen: a copy of the DT and the mem cache.
+ * places every segment in the scratch region, and adds the segment the next
+ * kernel finds through /chosen: a copy of the DT. The tracker the DT points
+ * to stays where it is, in preserved memory.
  * Crash images are left alone. Called with the kexec lock held, which keeps
  * the state from changing until the segments are copied.
  *
@@ -74,16 +75,12 @@ int kho_fill_kimage(struct kimage *image)
 
 	seg.fdt = kho_out.fdt;
 	seg.fdt_len = fdt_totalsize(kho_out.fdt);
-	seg.cache = kho_out.mem_cache;
-	seg.cache_len = kho_out.mem_cache_nr * sizeof(struct kho_mem);
 	err = kho_corrupt_segments(&seg, kho_out.scratch_base);
 	if (err)
 		return err;
 
 	image->kho.generation = kho_current_generation();
 	err = kho_add_segment(image, seg.fdt, seg.fdt_len, &image->kho.fdt);
-	err = err ?: kho_add_segment(image, seg.cache, seg.cache_len,
-				     &image->kho.mem_cache);
 	if (err)
 		pr_err("cannot place the handover in the scratch region: %d\n",
 		       err);
@@ -120,10 +117,10 @@ static int kho_set_chosen_range(void *fdt, int chosen, const char *name,
  * @fdt: the DT being prepared for the next kernel
  * @chosen: offset of its /chosen node
  *
- * Deletes any linux,kho-* property inherited from an earlier handover, then,
- * if @image carries one, adds linux,kho-dt, linux,kho-scratch and
- * linux,kho-mem: each an (address, size) pair in the root's #address-cells
- * and #size-cells.
+ * Deletes any linux,kho-* property inherited from an earlier handover
+ * (linux,kho-mem too, which the format before the tracker wrote), then, if
+ * @image carries one, adds linux,kho-dt and linux,kho-scratch: each an
+ * (address, size) pair in the root's #address-cells and #size-cells.
  *
  * Return: 0, or a negative libfdt error.
  */
@@ -147,9 +144,6 @@ int kho_add_chosen(const struct kimage *image, void *fdt, int chosen)
 	err = err ?: kho_set_chosen_range(fdt, chosen, props[1],
 					  kho_out.scratch_base,
 					  kho_out.scratch_size);
-	err = err ?: kho_set_chosen_range(fdt, chosen, props[2],
-					  image->kho.mem_cache.addr,
-					  image->kho.mem_cache.len);
 	return err;
 }
 

@@ -500,6 +500,8 @@ static void kho_mem_sweep(u64 *starts, u64 *ends, size_t n,
 /**
  * kho_mem_count_users() - how many "mem" entries name each page of some ranges
  * @fdt: a KHO DT whose "mem" properties are whole numbers of entries
+ * @extra: more entries, named outside the DT (a memfd's folios); may be NULL
+ * @nr_extra: number of @extra
  * @ranges: sorted, disjoint ranges
  * @nr: number of @ranges
  * @visit: called, in address order, for each longest run of @ranges whose
@@ -514,14 +516,15 @@ static void kho_mem_sweep(u64 *starts, u64 *ends, size_t n,
  * Return: 0; -EINVAL for an entry that wraps around the address space;
  * -ENOMEM.
  */
-int kho_mem_count_users(const void *fdt, const struct kho_mem *ranges,
+int kho_mem_count_users(const void *fdt, const struct kho_mem *extra,
+			size_t nr_extra, const struct kho_mem *ranges,
 			size_t nr,
 			void (*visit)(const struct kho_mem *run,
 				      unsigned long users, void *arg),
 			void *arg)
 {
 	struct kho_mem_iter it = {};
-	size_t count = 0, n = 0;
+	size_t count = nr_extra, n = 0, i;
 	struct kho_mem pages;
 	u64 *starts, *ends;
 	int j, err = 0;
@@ -545,6 +548,16 @@ int kho_mem_count_users(const void *fdt, const struct kho_mem *ranges,
 			starts[n] = pages.addr;
 			ends[n++] = pages.addr + pages.len;
 		}
+	}
+	for (i = 0; i < nr_extra; i++) {
+		if (!kho_mem_pages(&extra[i], &pages)) {
+			err = -EINVAL;
+			goto free;
+		}
+		if (!pages.len)
+			continue;
+		starts[n] = pages.addr;
+		ends[n++] = pages.addr + pages.len;
 	}
 	kho_mem_sweep(starts, ends, n, ranges, nr, visit, arg);
 free:
@@ -629,72 +642,399 @@ bool kho_ranges_hold(const struct kho_mem *ranges, size_t nr,
 	       ranges[lo].addr + ranges[lo].len >= end;
 }
 
-/* Every "mem" entry of the DT, widened to pages, lies in the mem cache. */
-static bool kho_cache_covers_dt(const void *fdt, const struct kho_mem *cache,
-				size_t nr)
-{
-	struct kho_mem_iter it = {};
-	struct kho_mem pages;
-	int i;
+/* Frames past this would overflow a physical address of 52 bits. */
+#define KHO_TRACKER_PFN_LIMIT	(1ULL << (52 - PAGE_SHIFT))
 
-	while (kho_mem_iter_next(fdt, &it)) {
-		if (it.len % sizeof(pages))
-			return false;
-		for (i = 0; i < it.len / sizeof(pages); i++) {
-			if (!kho_mem_iter_pages(&it, i, &pages) ||
-			    (pages.len && !kho_ranges_hold(cache, nr, &pages)))
-				return false;
-		}
-	}
-	return true;
+/* Is @phys a whole page of RAM outside @scratch? */
+static bool kho_tracker_page_ok(u64 phys, const struct kho_mem *scratch,
+				bool (*is_ram)(u64 addr, u64 len))
+{
+	const struct kho_mem page = { phys, PAGE_SIZE };
+
+	return phys && PAGE_ALIGNED(phys) && !kho_mem_overlaps(&page, scratch) &&
+	       is_ram(phys, PAGE_SIZE);
+}
+
+/* Does leaf @b come after leaf @a, as the format wants? */
+static bool kho_tracker_leaf_after(const struct kho_tracker_leaf *a,
+				   const struct kho_tracker_leaf *b)
+{
+	return b->order > a->order ||
+	       (b->order == a->order && b->first_pfn > a->first_pfn);
 }
 
 /**
- * kho_in_check() - is a handover well formed?
- * @fdt: the KHO DT
- * @dt_len: the size /chosen gives it
- * @cache: the mem cache
- * @nr: its number of entries
+ * kho_tracker_check() - is a tracker's structure sound?
+ * @phys: physical address of its first block, 0 for an empty tracker
  * @scratch: the scratch region
- * @is_ram: tells whether a range lies in memory this kernel knows
+ * @is_ram: tells whether a range lies in memory this kernel maps
+ * @nr_pages: set to the number of pages the tracker itself takes
  *
- * The DT must pass kho_dt_check() within @dt_len and have a "kho-v1" root;
- * each mem cache entry must be whole pages of RAM outside scratch, sorted
- * and not overlapping the one before; and the mem cache must hold every
- * range a "mem" property of the DT names. Runs in O(d + n + m log n) for a
- * DT of d bytes, n cache entries and m "mem" entries: the DT is checked in
- * one pass before anything is looked up in it by name.
+ * Each block and each page of bits must be a page of RAM outside scratch;
+ * each block must have a good header and hold at least one leaf; the
+ * leaves must be strictly sorted by order, then by first frame, across
+ * all blocks, which also refuses a list of blocks that loops. The bits are
+ * not read: kho_tracker_next() checks what they say. Runs in time linear
+ * in the number of leaves.
  *
  * Return: NULL, or what is wrong, for the log.
  */
-const char *kho_in_check(const void *fdt, u64 dt_len,
-			 const struct kho_mem *cache, size_t nr,
-			 const struct kho_mem *scratch,
-			 bool (*is_ram)(u64 addr, u64 len))
+const char *kho_tracker_check(u64 phys, const struct kho_mem *scratch,
+			      bool (*is_ram)(u64 addr, u64 len),
+			      size_t *nr_pages)
 {
+	const struct kho_tracker_leaf *leaf, *prev = NULL;
+	const struct kho_tracker_block *block;
+	size_t pages = 0;
+	unsigned int i;
+
+	for (; phys; phys = block->next) {
+		if (!kho_tracker_page_ok(phys, scratch, is_ram))
+			return "a tracker block is not a page of RAM outside scratch";
+		block = phys_to_virt(phys);
+		if (block->magic != KHO_TRACKER_MAGIC || block->reserved)
+			return "a tracker block has a bad header";
+		if (block->page_shift != PAGE_SHIFT)
+			return "the tracker was written by a kernel with another page size";
+		if (!block->nr || block->nr > KHO_TRACKER_LEAVES)
+			return "a tracker block holds no leaf, or more than fit";
+		pages++;
+		for (i = 0; i < block->nr; i++) {
+			leaf = &block->leaf[i];
+			if (leaf->order > KHO_TRACKER_MAX_ORDER || leaf->reserved ||
+			    leaf->first_pfn >= KHO_TRACKER_PFN_LIMIT ||
+			    leaf->first_pfn %
+			    ((u64)KHO_TRACKER_LEAF_BITS << leaf->order))
+				return "a tracker leaf has a bad order or first page";
+			if (prev && !kho_tracker_leaf_after(prev, leaf))
+				return "the tracker's leaves are not sorted";
+			if (!kho_tracker_page_ok(leaf->bitmap, scratch, is_ram))
+				return "a tracker leaf's bits are not RAM outside scratch";
+			prev = leaf;
+			pages++;
+		}
+	}
+	*nr_pages = pages;
+	return NULL;
+}
+EXPORT_SYMBOL_IF_KUNIT(kho_tracker_check);
+
+/**
+ * kho_tracker_pages() - list the pages a tracker takes
+ * @phys: its first block, which kho_tracker_check() accepted
+ * @pages: filled with one entry per page, blocks and pages of bits, in
+ *	   the order of the list; may be NULL to count them
+ *
+ * Return: the number of pages.
+ */
+size_t kho_tracker_pages(u64 phys, struct kho_mem *pages)
+{
+	const struct kho_tracker_block *block;
+	size_t nr = 0;
+	unsigned int i;
+
+	for (; phys; phys = block->next) {
+		block = phys_to_virt(phys);
+		if (pages)
+			pages[nr] = (struct kho_mem){ phys, PAGE_SIZE };
+		nr++;
+		for (i = 0; i < block->nr; i++, nr++)
+			if (pages)
+				pages[nr] = (struct kho_mem){
+					block->leaf[i].bitmap, PAGE_SIZE
+				};
+	}
+	return nr;
+}
+EXPORT_SYMBOL_IF_KUNIT(kho_tracker_pages);
+
+/* Move @c to its order's next set bit, at or after the current one. */
+static void kho_tracker_seek(struct kho_tracker_cursor *c)
+{
+	const struct kho_tracker_leaf *leaf;
+	const u64 *bits;
+	u64 word;
+
+	for (;;) {
+		if (c->leaf == c->block->nr) {
+			if (!c->block->next)
+				break;
+			c->block = phys_to_virt(c->block->next);
+			c->leaf = 0;
+		}
+		leaf = &c->block->leaf[c->leaf];
+		if (leaf->order != c->order)
+			break;
+		bits = phys_to_virt(leaf->bitmap);
+		while (c->bit < KHO_TRACKER_LEAF_BITS) {
+			word = bits[c->bit / 64] >> (c->bit % 64);
+			if (word) {
+				c->bit += __ffs64(word);
+				c->addr = (leaf->first_pfn +
+					   ((u64)c->bit << c->order)) << PAGE_SHIFT;
+				return;
+			}
+			c->bit = ALIGN(c->bit + 1, 64);
+		}
+		c->leaf++;
+		c->bit = 0;
+	}
+	c->addr = U64_MAX;
+}
+
+/**
+ * kho_tracker_iter_start() - start a walk over what a tracker preserves
+ * @it: the walk
+ * @phys: the tracker's first block, which kho_tracker_check() accepted
+ */
+void kho_tracker_iter_start(struct kho_tracker_iter *it, u64 phys)
+{
+	const struct kho_tracker_block *block;
+	struct kho_tracker_cursor *c;
+	unsigned int i;
+
+	memset(it, 0, sizeof(*it));
+	for (; phys; phys = block->next) {
+		block = phys_to_virt(phys);
+		for (i = 0; i < block->nr; i++) {
+			/* Sorted: each order's leaves follow one another. */
+			if (it->nr && it->cur[it->nr - 1].order ==
+			    block->leaf[i].order)
+				continue;
+			c = &it->cur[it->nr++];
+			c->block = block;
+			c->leaf = i;
+			c->order = block->leaf[i].order;
+			kho_tracker_seek(c);
+		}
+	}
+}
+EXPORT_SYMBOL_IF_KUNIT(kho_tracker_iter_start);
+
+/**
+ * kho_tracker_next() - the next run of pages a tracker preserves
+ * @it: the walk, started with kho_tracker_iter_start()
+ * @run: set to the run: the longest range of adjacent preserved blocks,
+ *	 of any orders
+ *
+ * Runs come in address order. A block that overlaps the one before, which
+ * a sound tracker never has, ends the walk and sets @it->why. Each call
+ * costs the blocks of its run times the number of orders in use, plus the
+ * words of bits skipped.
+ *
+ * Return: true if @run was set; false at the end of the walk or on an
+ * overlap.
+ */
+bool kho_tracker_next(struct kho_tracker_iter *it, struct kho_mem *run)
+{
+	struct kho_tracker_cursor *c, *first;
+	unsigned int i;
+	u64 len;
+
+	while (!it->why) {
+		first = NULL;
+		for (i = 0; i < it->nr; i++) {
+			c = &it->cur[i];
+			if (c->addr != U64_MAX && (!first || c->addr < first->addr))
+				first = c;
+		}
+		if (!first)
+			break;
+		if (it->run.len && first->addr < it->run.addr + it->run.len) {
+			it->why = "the tracker preserves a page twice";
+			break;
+		}
+		len = PAGE_SIZE << first->order;
+		if (it->run.len && first->addr != it->run.addr + it->run.len) {
+			*run = it->run;
+			it->run = (struct kho_mem){ first->addr, len };
+			first->bit++;
+			kho_tracker_seek(first);
+			return true;
+		}
+		if (!it->run.len)
+			it->run.addr = first->addr;
+		it->run.len += len;
+		first->bit++;
+		kho_tracker_seek(first);
+	}
+	if (it->why || !it->run.len)
+		return false;
+	*run = it->run;
+	it->run.len = 0;
+	return true;
+}
+EXPORT_SYMBOL_IF_KUNIT(kho_tracker_next);
+
+/**
+ * kho_tracker_test() - does a tracker preserve a block?
+ * @leaves: the tracker's leaves, in its order (by order, then first frame)
+ * @nr: number of @leaves
+ * @pfn: the frame of the block's first page
+ * @order: its order
+ *
+ * Return: true if the bit of the block of 2^@order pages at @pfn is set,
+ * found in O(log @nr).
+ */
+bool kho_tracker_test(const struct kho_tracker_leaf *const *leaves,
+		      size_t nr, u64 pfn, unsigned int order)
+{
+	u64 span = (u64)KHO_TRACKER_LEAF_BITS << order;
+	u64 first = pfn - pfn % span;
+	size_t lo = 0, hi = nr, mid;
+	const u64 *bits;
+	u64 bit;
+
+	if (order > KHO_TRACKER_MAX_ORDER || pfn % (1ULL << order))
+		return false;
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (leaves[mid]->order < order ||
+		    (leaves[mid]->order == order &&
+		     leaves[mid]->first_pfn < first))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == nr || leaves[lo]->order != order ||
+	    leaves[lo]->first_pfn != first)
+		return false;
+	bits = phys_to_virt(leaves[lo]->bitmap);
+	bit = (pfn - first) >> order;
+	return bits[bit / 64] & (1ULL << (bit % 64));
+}
+EXPORT_SYMBOL_IF_KUNIT(kho_tracker_test);
+
+/**
+ * kho_in_check_dt() - is a handed-over DT well formed?
+ * @fdt: the KHO DT
+ * @dt_len: the size /chosen gives it
+ * @tracker: set to the physical address of its tracker, 0 for none
+ * @nr_mem: set to the number of "mem" entries it holds
+ * @extra: set to the sum of its nodes' KHO_PAGES_PROP: the pages the
+ *	   tracker preserves that no "mem" entry names
+ *
+ * The DT must pass kho_dt_check() within @dt_len, have a "kho-v1" root
+ * whose KHO_TRACKER_PROP is one u64, only "mem" properties of whole
+ * entries and KHO_PAGES_PROP properties of one u64 that add up without
+ * overflow. Runs in time linear in the size of the DT.
+ *
+ * Return: NULL, or what is wrong, for the log.
+ */
+const char *kho_in_check_dt(const void *fdt, u64 dt_len, u64 *tracker,
+			    size_t *nr_mem, u64 *extra)
+{
+	struct kho_mem_iter it = {};
+	int len, node, depth = 0;
+	const void *prop;
 	const char *why;
-	size_t i;
+	u64 pages;
 
 	why = kho_dt_check(fdt, dt_len);
 	if (why)
 		return why;
 	if (fdt_node_check_compatible(fdt, 0, KHO_FDT_COMPATIBLE))
 		return "the DT root is not compatible with " KHO_FDT_COMPATIBLE;
+	prop = fdt_getprop(fdt, 0, KHO_TRACKER_PROP, &len);
+	if (!prop || len != sizeof(*tracker))
+		return "the DT root has no " KHO_TRACKER_PROP " of 8 bytes (another format?)";
+	memcpy(tracker, prop, sizeof(*tracker));
 
-	for (i = 0; i < nr; i++) {
-		if (!cache[i].len || !PAGE_ALIGNED(cache[i].addr) ||
-		    !PAGE_ALIGNED(cache[i].len) ||
-		    cache[i].addr + cache[i].len < cache[i].addr)
-			return "a mem cache entry is not whole pages";
-		if (i && cache[i].addr < cache[i - 1].addr + cache[i - 1].len)
-			return "the mem cache is not sorted, or has overlapping entries";
-		if (kho_mem_overlaps(&cache[i], scratch))
-			return "a mem cache entry lies in the scratch region";
-		if (!is_ram(cache[i].addr, cache[i].len))
-			return "a mem cache entry lies outside the RAM this kernel maps";
+	*nr_mem = 0;
+	while (kho_mem_iter_next(fdt, &it)) {
+		if (it.len % sizeof(struct kho_mem))
+			return "a mem property is not a whole number of entries";
+		*nr_mem += it.len / sizeof(struct kho_mem);
 	}
-	if (!kho_cache_covers_dt(fdt, cache, nr))
-		return "the DT names memory the mem cache does not";
+
+	*extra = 0;
+	for (node = 0; node >= 0; node = fdt_next_node(fdt, node, &depth)) {
+		prop = fdt_getprop(fdt, node, KHO_PAGES_PROP, &len);
+		if (!prop)
+			continue;
+		if (len != sizeof(pages))
+			return "a " KHO_PAGES_PROP " property is not one u64";
+		memcpy(&pages, prop, sizeof(pages));
+		if (pages > U64_MAX - *extra)
+			return "the " KHO_PAGES_PROP " properties add up past 2^64";
+		*extra += pages;
+	}
 	return NULL;
 }
-EXPORT_SYMBOL_IF_KUNIT(kho_in_check);
+EXPORT_SYMBOL_IF_KUNIT(kho_in_check_dt);
+
+/* Too large for an early boot stack; the check runs once, in early boot. */
+static struct kho_tracker_iter kho_tracker_check_iter;
+
+/**
+ * kho_in_check_tracker() - does a tracker preserve what its DT names?
+ * @fdt: a KHO DT that kho_in_check_dt() accepted
+ * @tracker: its tracker
+ * @scratch: the scratch region
+ * @is_ram: tells whether a range lies in memory this kernel maps
+ * @named: room for as many entries as kho_in_check_dt() counted
+ * @extra: the pages kho_in_check_dt() found the DT's nodes account for
+ *	   outside "mem" entries
+ *
+ * The tracker must be sound (kho_tracker_check()), preserve only RAM
+ * outside scratch, preserve every page the "mem" entries of the DT name,
+ * and as many more as @extra: not one page more, which nobody would
+ * claim, nor less. What the extra pages are (a memfd's folios) is checked
+ * once the kernel runs, by their owners. @named is left holding the pages
+ * the DT names, sorted and merged. Runs in O(n log n + t) for n entries
+ * and a tracker of t words.
+ *
+ * Return: NULL, or what is wrong, for the log.
+ */
+const char *kho_in_check_tracker(const void *fdt, u64 tracker,
+				 const struct kho_mem *scratch,
+				 bool (*is_ram)(u64 addr, u64 len),
+				 struct kho_mem *named, u64 extra)
+{
+	struct kho_tracker_iter *it = &kho_tracker_check_iter;
+	u64 preserved = 0, in_dt = 0;
+	struct kho_mem_iter mi = {};
+	size_t nr = 0, i = 0, pages;
+	struct kho_mem run;
+	const char *why;
+	int j;
+
+	why = kho_tracker_check(tracker, scratch, is_ram, &pages);
+	if (why)
+		return why;
+
+	while (kho_mem_iter_next(fdt, &mi)) {
+		for (j = 0; j < mi.len / sizeof(run); j++) {
+			if (!kho_mem_iter_pages(&mi, j, &named[nr]))
+				return "a mem entry wraps around";
+			if (named[nr].len)
+				nr++;
+		}
+	}
+	sort(named, nr, sizeof(*named), kho_mem_cmp, NULL);
+	nr = kho_merge_mem(named, nr);
+
+	kho_tracker_iter_start(it, tracker);
+	while (kho_tracker_next(it, &run)) {
+		if (kho_mem_overlaps(&run, scratch))
+			return "the tracker preserves pages of the scratch region";
+		if (!is_ram(run.addr, run.len))
+			return "the tracker preserves pages outside the RAM this kernel maps";
+		preserved += run.len >> PAGE_SHIFT;
+		/* The entries that start before this run ends lie in it. */
+		for (; i < nr && named[i].addr < run.addr + run.len; i++) {
+			if (named[i].addr < run.addr ||
+			    named[i].addr + named[i].len > run.addr + run.len)
+				return "the DT names memory the tracker does not preserve";
+			in_dt += named[i].len >> PAGE_SHIFT;
+		}
+	}
+	if (it->why)
+		return it->why;
+	if (i != nr)
+		return "the DT names memory the tracker does not preserve";
+	if (preserved != in_dt + extra)
+		return "the tracker preserves other pages than the DT accounts for";
+	return NULL;
+}
+EXPORT_SYMBOL_IF_KUNIT(kho_in_check_tracker);

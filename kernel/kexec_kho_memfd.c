@@ -10,25 +10,31 @@
  * A process (a VMM, say) preserves memfds through /dev/kho, each under a
  * token of its choosing; the preservations last as long as its open file
  * of /dev/kho, and freeze each memfd's size and seals (shmem_freeze_size()).
- * At KEXEC_KHO_DUMP every page of every preserved memfd is allocated and
- * pinned long-term, which moves it out of CMA and so out of the scratch
- * region, and each memfd becomes a node "memfd-<token>" of the KHO DT,
- * compatible "kho-memfd-v1", with its token, size, seals and its pages as
- * physically contiguous runs in file order. KEXEC_KHO_ABORT drops the pins;
- * so does the end of a session, after it has aborted the activation.
+ * At KEXEC_KHO_DUMP the folios each preserved memfd has are pinned
+ * long-term, which moves them out of CMA and so out of the scratch region;
+ * its holes stay holes. Its *file map* (the index, address and order of
+ * each folio) is written in pages of its own, and the folios and those
+ * pages go to the tracker, at their orders. Each memfd becomes a node
+ * "memfd-<token>" of the KHO DT, compatible "kho-memfd-v2", with its token,
+ * size, seals, number of folios, the address of its file map and the pages
+ * it takes ("kho-pages"): O(1) bytes, whatever its size. KEXEC_KHO_ABORT
+ * drops the pins and frees the file maps; so does the end of a session,
+ * after it has aborted the activation.
  *
- * The next kernel reads and checks those nodes at late_initcall_sync. A
- * RETRIEVE checks every run of the memfd before it touches any (handed over
- * to this entry alone), then adopts the pages and inserts them one by one
- * into a new shmem file: nothing is copied, and huge folios come back as
- * small pages. FINISH frees, cleared, the pages of every memfd nobody
- * retrieved, in O(n log n) for n runs plus the pages however the runs of a
- * damaged handover overlap.
+ * The next kernel walks each file map at subsys_initcall, while it can ask
+ * the tracker, and checks it: a memfd whose map is not sound holds nothing,
+ * and its pages are freed with the others nobody names. A RETRIEVE checks
+ * that every folio of the memfd is reserved for it alone before it touches
+ * any, then makes each a folio of its order again and inserts it into a
+ * new shmem file: nothing is copied, and large folios stay large. FINISH
+ * frees, cleared, the pages of every memfd nobody retrieved, in time
+ * linear in their pages.
  */
 
 #define pr_fmt(fmt) "kho: memfd: " fmt
 
 #include <linux/bsearch.h>
+#include <linux/debugfs.h>
 #include <linux/delay.h>
 #include <linux/file.h>
 #include <linux/memfd.h>
@@ -40,6 +46,7 @@
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/notifier.h>
+#include <linux/seq_file.h>
 #include <linux/shmem_fs.h>
 #include <linux/slab.h>
 #include <linux/sort.h>
@@ -50,7 +57,36 @@
 
 #include "kexec_kho_internal.h"
 
-#define KHO_MEMFD_COMPATIBLE	"kho-memfd-v1"
+#define KHO_MEMFD_COMPATIBLE	"kho-memfd-v2"
+/* The format before the file map, which this kernel refuses by name. */
+#define KHO_MEMFD_V1_COMPATIBLE	"kho-memfd-v1"
+
+/**
+ * struct kho_memfd_folio - one folio of a memfd's file map
+ * @index: the page offset of the folio in the file, a multiple of its size
+ * @phys: its physical address, or'ed with its order
+ */
+struct kho_memfd_folio {
+	__u64 index;
+	__u64 phys;
+};
+
+/**
+ * struct kho_memfd_map - one page of a memfd's file map
+ * @next: physical address of the next page, 0 for the last
+ * @nr: number of @folio in use, at least 1
+ * @folio: the folios, by increasing index across all pages
+ */
+struct kho_memfd_map {
+	__u64 next;
+	__u64 nr;
+	struct kho_memfd_folio folio[];
+};
+
+#define KHO_MEMFD_MAP_FOLIOS						\
+	((PAGE_SIZE - sizeof(struct kho_memfd_map)) /			\
+	 sizeof(struct kho_memfd_folio))
+#define KHO_MEMFD_ORDER_MASK	(PAGE_SIZE - 1)
 
 /**
  * struct kho_memfd - a memfd preserved through /dev/kho
@@ -58,20 +94,21 @@
  * @session: the open file of /dev/kho that preserved it
  * @token: what the next kernel retrieves it by
  * @file: the memfd, referenced
- * @folios: its folios in file order, pinned while KHO is active
- * @nr_folios: number of @folios
- * @runs: its pages as physically contiguous runs, in file order
- * @nr_runs: number of @runs
+ * @map: while dumped, the first page of its file map, whose folios are
+ *	 pinned
+ * @last: the page of @map being filled
+ * @nr_folios: number of folios in @map
+ * @pages: pages the handover takes for it: its folios' and its map's
  */
 struct kho_memfd {
 	struct list_head list;
 	struct file *session;
 	u64 token;
 	struct file *file;
-	struct folio **folios;
-	long nr_folios;
-	struct kho_mem *runs;
-	size_t nr_runs;
+	struct kho_memfd_map *map;
+	struct kho_memfd_map *last;
+	u64 nr_folios;
+	u64 pages;
 };
 
 /* Guards kho_memfds and kho_memfd_dumped; never held around KHO calls. */
@@ -192,70 +229,148 @@ static long kho_memfd_unpreserve(struct file *session, void __user *uarg)
 	return err;
 }
 
+/* Drop the pins of @m's folios and free its file map. */
 static void kho_memfd_unpin(struct kho_memfd *m)
 {
-	if (m->nr_folios > 0)
-		unpin_folios(m->folios, m->nr_folios);
-	kvfree(m->folios);
-	kvfree(m->runs);
-	m->folios = NULL;
+	struct kho_memfd_map *map, *next;
+	u64 i;
+
+	for (map = m->map; map; map = next) {
+		for (i = 0; i < map->nr; i++)
+			unpin_folio(pfn_folio(PHYS_PFN(map->folio[i].phys &
+						       ~KHO_MEMFD_ORDER_MASK)));
+		next = map->next ? phys_to_virt(map->next) : NULL;
+		free_page((unsigned long)map);
+		cond_resched();
+	}
+	m->map = NULL;
+	m->last = NULL;
 	m->nr_folios = 0;
-	m->runs = NULL;
-	m->nr_runs = 0;
+	m->pages = 0;
+}
+
+/* Append a pinned @folio to @m's file map; it stays pinned, unpinned on error. */
+static int kho_memfd_record(struct kho_memfd *m, struct folio *folio)
+{
+	struct kho_memfd_map *map = m->last;
+	int err;
+
+	if (!map || map->nr == KHO_MEMFD_MAP_FOLIOS) {
+		map = (void *)get_zeroed_page(GFP_KERNEL);
+		err = map ? kho_preserve_folio(virt_to_folio(map)) : -ENOMEM;
+		if (err) {
+			free_page((unsigned long)map);
+			unpin_folio(folio);
+			return err;
+		}
+		if (m->last)
+			m->last->next = virt_to_phys(map);
+		else
+			m->map = map;
+		m->last = map;
+		m->pages++;
+	}
+	err = kho_preserve_folio(folio);
+	if (err) {
+		unpin_folio(folio);
+		return err;
+	}
+	map->folio[map->nr].index = folio->index;
+	map->folio[map->nr].phys = PFN_PHYS(folio_pfn(folio)) |
+				   folio_order(folio);
+	map->nr++;
+	m->nr_folios++;
+	m->pages += folio_nr_pages(folio);
+	return 0;
 }
 
 /*
- * Pin every page of @m (allocating those never written, moving out of CMA
- * and the scratch region those there) and list them as runs in file order.
+ * Bring back what is swapped out of @m below page @end: only the folios in
+ * the page cache are walked. Costs a lookup per page of the file, and only
+ * when something is swapped out.
+ */
+static int kho_memfd_swap_in(struct kho_memfd *m, pgoff_t end)
+{
+	struct inode *inode = file_inode(m->file);
+	struct folio *folio;
+	pgoff_t index;
+	int err;
+
+	if (!READ_ONCE(SHMEM_I(inode)->swapped))
+		return 0;
+	for (index = 0; index < end; index++) {
+		err = shmem_get_folio(inode, index, 0, &folio, SGP_NOALLOC);
+		if (err)
+			return err;
+		if (folio) {
+			index = folio_next_index(folio) - 1;
+			folio_unlock(folio);
+			folio_put(folio);
+		}
+		cond_resched();
+	}
+	return 0;
+}
+
+/*
+ * Pin the folios @m has, moving out of CMA and the scratch region those
+ * there, and list them in its file map; its holes stay holes. Each stretch
+ * of folios without a hole is pinned as a whole, so that memfd_pin_folios()
+ * allocates nothing.
  */
 static int kho_memfd_pin(struct kho_memfd *m)
 {
+	struct address_space *mapping = m->file->f_mapping;
 	loff_t size = i_size_read(file_inode(m->file));
-	pgoff_t pages = DIV_ROUND_UP(size, PAGE_SIZE), next = 0, n;
-	struct kho_mem *run;
-	pgoff_t offset;
-	long i;
+	pgoff_t end = DIV_ROUND_UP(size, PAGE_SIZE), index = 0, first, offset;
+	struct folio *pinned[PAGEVEC_SIZE];
+	struct folio_batch fbatch;
+	unsigned int nr;
+	long got, i;
+	int err;
 
-	if (!size)
-		return 0;
-	/* Past 512 GiB the arrays are too large for kvmalloc: -ENOMEM. */
-	m->folios = kvmalloc_array(pages, sizeof(*m->folios),
-				   GFP_KERNEL | __GFP_NOWARN);
-	m->runs = kvmalloc_array(pages, sizeof(*m->runs),
-				 GFP_KERNEL | __GFP_NOWARN);
-	if (!m->folios || !m->runs)
-		return -ENOMEM;
-	m->nr_folios = memfd_pin_folios(m->file, 0, size - 1, m->folios, pages,
-					&offset);
-	if (m->nr_folios < 0)
-		return m->nr_folios;
-
-	for (i = 0; i < m->nr_folios; i++) {
-		struct folio *folio = m->folios[i];
-		phys_addr_t addr;
-
-		if (folio->index > next || folio->index + folio_nr_pages(folio) <= next)
-			return -EIO;
-		/* The tail of a large folio past the end is not the file's. */
-		n = min_t(pgoff_t, folio->index + folio_nr_pages(folio), pages) - next;
-		addr = PFN_PHYS(folio_pfn(folio) + next - folio->index);
-		run = m->nr_runs ? &m->runs[m->nr_runs - 1] : NULL;
-		if (run && run->addr + run->len == addr) {
-			run->len += n << PAGE_SHIFT;
-		} else {
-			run = &m->runs[m->nr_runs++];
-			run->addr = addr;
-			run->len = n << PAGE_SHIFT;
+	err = kho_memfd_swap_in(m, end);
+	if (err)
+		return err;
+	folio_batch_init(&fbatch);
+	while (index < end) {
+		if (!filemap_get_folios(mapping, &index, end - 1, &fbatch))
+			break;
+		first = folio_index(fbatch.folios[0]);
+		folio_batch_release(&fbatch);
+		index = first;
+		nr = filemap_get_folios_contig(mapping, &index, end - 1,
+					       &fbatch);
+		folio_batch_release(&fbatch);
+		if (!nr) {
+			/* Gone since: size and holes are frozen, but look again. */
+			index = first + 1;
+			continue;
 		}
-		next += n;
+		got = memfd_pin_folios(m->file, (loff_t)first << PAGE_SHIFT,
+				       min_t(loff_t, (loff_t)index << PAGE_SHIFT,
+					     size) - 1,
+				       pinned, nr, &offset);
+		if (got <= 0)
+			return got ?: -EIO;
+		for (i = 0; i < got; i++) {
+			err = kho_memfd_record(m, pinned[i]);
+			if (err) {
+				unpin_folios(pinned + i + 1, got - i - 1);
+				return err;
+			}
+		}
+		index = folio_next_index(pinned[got - 1]);
+		cond_resched();
 	}
-	return next == pages ? 0 : -EIO;
+	return 0;
 }
 
 static int kho_memfd_dump_one(void *fdt, struct kho_memfd *m)
 {
 	u64 size = i_size_read(file_inode(m->file));
 	u32 seals = SHMEM_I(file_inode(m->file))->seals;
+	u64 map = m->map ? virt_to_phys(m->map) : 0;
 	char name[32];
 	int err;
 
@@ -265,8 +380,11 @@ static int kho_memfd_dump_one(void *fdt, struct kho_memfd *m)
 	err = err ?: fdt_property(fdt, "token", &m->token, sizeof(m->token));
 	err = err ?: fdt_property(fdt, "size", &size, sizeof(size));
 	err = err ?: fdt_property(fdt, "seals", &seals, sizeof(seals));
-	err = err ?: fdt_property(fdt, KHO_MEM_PROP, m->runs,
-				  m->nr_runs * sizeof(*m->runs));
+	err = err ?: fdt_property(fdt, "folios", &m->nr_folios,
+				  sizeof(m->nr_folios));
+	err = err ?: fdt_property(fdt, "map", &map, sizeof(map));
+	err = err ?: fdt_property(fdt, KHO_PAGES_PROP, &m->pages,
+				  sizeof(m->pages));
 	err = err ?: fdt_end_node(fdt);
 	return err ? kho_fdt_errno(err) : 0;
 }
@@ -339,9 +457,10 @@ static struct notifier_block kho_memfd_nb = {
  * @token: its token
  * @size: its size
  * @seals: its seals
- * @runs: its pages, in file order, in the KHO DT
- * @nr_runs: number of @runs
+ * @map: physical address of the first page of its file map, 0 for none
+ * @nr_folios: number of folios its file map lists
  * @why: why it cannot be retrieved, NULL if it can
+ * @held: its file map was sound: its pages are reserved for it
  * @done: retrieved, or freed by FINISH
  * @retrieved: retrieved
  */
@@ -349,9 +468,10 @@ struct kho_memfd_in {
 	u64 token;
 	u64 size;
 	u32 seals;
-	const struct kho_mem *runs;
-	int nr_runs;
+	u64 map;
+	u64 nr_folios;
 	const char *why;
+	bool held;
 	bool done;
 	bool retrieved;
 };
@@ -372,21 +492,16 @@ static bool kho_memfd_get(const void *fdt, int node, const char *name,
 	return true;
 }
 
-/* Read and check one kho-memfd-v1 node. */
-static void kho_memfd_parse(const void *fdt, int node, struct kho_memfd_in *in)
+/* Read and check the properties of one kho-memfd-v2 node. */
+static void __init kho_memfd_parse(const void *fdt, int node,
+				   struct kho_memfd_in *in)
 {
-	u64 total = 0;
-	int len, i;
-
-	/* The runs first: FINISH frees them, however bad the rest is. */
-	in->runs = fdt_getprop(fdt, node, KHO_MEM_PROP, &len);
-	if (!in->runs)
-		len = 0;
-	in->nr_runs = len / sizeof(*in->runs);
 	if (!kho_memfd_get(fdt, node, "token", &in->token, 8) ||
 	    !kho_memfd_get(fdt, node, "size", &in->size, 8) ||
-	    !kho_memfd_get(fdt, node, "seals", &in->seals, 4)) {
-		in->why = "its token, size or seals is missing or of the wrong size";
+	    !kho_memfd_get(fdt, node, "seals", &in->seals, 4) ||
+	    !kho_memfd_get(fdt, node, "folios", &in->nr_folios, 8) ||
+	    !kho_memfd_get(fdt, node, "map", &in->map, 8)) {
+		in->why = "its token, size, seals, folios or map is missing or of the wrong size";
 		return;
 	}
 	if (in->size > MAX_LFS_FILESIZE) {
@@ -394,23 +509,78 @@ static void kho_memfd_parse(const void *fdt, int node, struct kho_memfd_in *in)
 		return;
 	}
 	if (in->seals & ~(F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW |
-			  F_SEAL_WRITE | F_SEAL_FUTURE_WRITE | F_SEAL_EXEC)) {
+			  F_SEAL_WRITE | F_SEAL_FUTURE_WRITE | F_SEAL_EXEC))
 		in->why = "it has seals this kernel does not know";
-		return;
-	}
-	for (i = 0; i < in->nr_runs; i++) {
-		u64 addr = get_unaligned(&in->runs[i].addr);
-		u64 n = get_unaligned(&in->runs[i].len);
+}
 
-		if (!n || !PAGE_ALIGNED(addr) || !PAGE_ALIGNED(n) ||
-		    total + n < total) {
-			in->why = "a run is empty or not whole pages";
-			return;
+/* The folio at @f of a file map: its address and order. */
+static phys_addr_t kho_memfd_folio(const struct kho_memfd_folio *f,
+				   unsigned int *order)
+{
+	*order = f->phys & KHO_MEMFD_ORDER_MASK;
+	return f->phys & ~(phys_addr_t)KHO_MEMFD_ORDER_MASK;
+}
+
+/*
+ * Walk @in's file map, checking it against the tracker: each page of the
+ * map and each folio preserved as such, the folios in file order without
+ * overlap, within the file, as many as the node says. With @extra, list
+ * the map's pages and the folios there. A map whose pages loop repeats a
+ * folio, out of order: the walk ends. Returns how many entries it would
+ * list, or sets @in->why.
+ */
+static size_t __init kho_memfd_walk(struct kho_memfd_in *in,
+				    struct kho_mem *extra)
+{
+	u64 pages = DIV_ROUND_UP(in->size, PAGE_SIZE), next = 0, seen = 0;
+	const struct kho_memfd_map *map;
+	unsigned int order;
+	phys_addr_t addr;
+	size_t nr = 0;
+	u64 phys, i;
+
+	for (phys = in->map; phys; phys = map->next) {
+		if (!kho_tracker_holds(phys, 0)) {
+			in->why = "a page of its file map is not handed over";
+			return 0;
 		}
-		total += n;
+		map = phys_to_virt(phys);
+		if (!map->nr || map->nr > KHO_MEMFD_MAP_FOLIOS ||
+		    map->nr > in->nr_folios - seen) {
+			in->why = "its file map lists more folios than it says, or a page of none";
+			return 0;
+		}
+		if (extra)
+			extra[nr] = (struct kho_mem){ phys, PAGE_SIZE };
+		nr++;
+		for (i = 0; i < map->nr; i++) {
+			addr = kho_memfd_folio(&map->folio[i], &order);
+			if (order > MAX_PAGECACHE_ORDER ||
+			    map->folio[i].index < next ||
+			    map->folio[i].index % (1ULL << order) ||
+			    map->folio[i].index >= pages) {
+				in->why = "its folios are not in file order within its size";
+				return 0;
+			}
+			if (!kho_tracker_holds(addr, order)) {
+				in->why = "a folio is not handed over as such";
+				return 0;
+			}
+			next = map->folio[i].index + (1ULL << order);
+			if (extra)
+				extra[nr] = (struct kho_mem){
+					addr, PAGE_SIZE << order
+				};
+			nr++;
+		}
+		seen += map->nr;
+		cond_resched();
 	}
-	if (total != PAGE_ALIGN(in->size))
-		in->why = "its runs do not add up to its size";
+	if (seen != in->nr_folios) {
+		in->why = "its file map lists fewer folios than it says";
+		return 0;
+	}
+	return nr;
 }
 
 static int kho_memfd_in_cmp(const void *a, const void *b)
@@ -421,7 +591,7 @@ static int kho_memfd_in_cmp(const void *a, const void *b)
 }
 
 /* Sorted by token, in O(n log n): memfds that share a token are refused. */
-static void kho_memfd_refuse_duplicates(void)
+static void __init kho_memfd_refuse_duplicates(void)
 {
 	int i;
 
@@ -435,35 +605,75 @@ static void kho_memfd_refuse_duplicates(void)
 	}
 }
 
-/* Is @node of @fdt compatible with exactly "kho-memfd-v1"? */
-static bool kho_memfd_node(const void *fdt, int node)
+/* Is @node of @fdt compatible with exactly @compatible? */
+static bool kho_memfd_node(const void *fdt, int node, const char *compatible)
 {
-	const char *compatible;
+	const char *prop;
 	int len;
 
-	compatible = fdt_getprop(fdt, node, "compatible", &len);
-	return compatible && len == sizeof(KHO_MEMFD_COMPATIBLE) &&
-	       !memcmp(compatible, KHO_MEMFD_COMPATIBLE, len);
+	prop = fdt_getprop(fdt, node, "compatible", &len);
+	return prop && len == strlen(compatible) + 1 &&
+	       !memcmp(prop, compatible, len);
 }
 
-static void kho_memfd_find_handed_over(void)
+/**
+ * kho_memfd_scan() - take in the memfds a KHO DT hands over
+ * @fdt: the KHO DT this kernel was booted with
+ * @extra: set to an array, to free with kvfree(), of the memory the valid
+ *	   memfds hold: their folios and the pages of their file maps
+ * @nr: set to its number of entries
+ *
+ * Called at subsys_initcall, while the tracker can still be asked, before
+ * the users of the memory handed over are counted: what no valid memfd
+ * holds is freed then. A malformed memfd (or a kho-memfd-v1 node, of the
+ * format before the file map) is listed with why it cannot be retrieved,
+ * and holds nothing.
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int __init kho_memfd_scan(const void *fdt, struct kho_mem **extra,
+			  size_t *nr)
 {
-	const void *fdt = kho_get_fdt();
+	struct kho_memfd_in *in;
 	int node, n = 0;
+	size_t count = 0;
 
-	if (!fdt)
-		return;
+	*extra = NULL;
+	*nr = 0;
 	fdt_for_each_subnode(node, fdt, 0)
-		n += kho_memfd_node(fdt, node);
+		n += kho_memfd_node(fdt, node, KHO_MEMFD_COMPATIBLE) ||
+		     kho_memfd_node(fdt, node, KHO_MEMFD_V1_COMPATIBLE);
 	kho_memfds_in = kvcalloc(n, sizeof(*kho_memfds_in), GFP_KERNEL);
-	if (!kho_memfds_in)
-		return;
+	if (n && !kho_memfds_in)
+		return -ENOMEM;
 	fdt_for_each_subnode(node, fdt, 0) {
-		if (kho_memfd_node(fdt, node))
-			kho_memfd_parse(fdt, node,
-					&kho_memfds_in[kho_nr_memfds_in++]);
+		in = &kho_memfds_in[kho_nr_memfds_in];
+		if (kho_memfd_node(fdt, node, KHO_MEMFD_COMPATIBLE)) {
+			kho_memfd_parse(fdt, node, in);
+		} else if (kho_memfd_node(fdt, node, KHO_MEMFD_V1_COMPATIBLE)) {
+			kho_memfd_get(fdt, node, "token", &in->token, 8);
+			kho_memfd_get(fdt, node, "size", &in->size, 8);
+			in->why = "it is a kho-memfd-v1 node, of the format before the file map";
+		} else {
+			continue;
+		}
+		kho_nr_memfds_in++;
 	}
 	kho_memfd_refuse_duplicates();
+
+	for (in = kho_memfds_in; in < kho_memfds_in + n; in++)
+		if (!in->why)
+			count += kho_memfd_walk(in, NULL);
+	*extra = kvmalloc_array(count ?: 1, sizeof(**extra), GFP_KERNEL);
+	if (!*extra)
+		return -ENOMEM;
+	for (in = kho_memfds_in; in < kho_memfds_in + n; in++) {
+		if (!in->why) {
+			*nr += kho_memfd_walk(in, *extra + *nr);
+			in->held = true;
+		}
+	}
+	return 0;
 }
 
 /* The memfd handed over as @token, not retrieved or freed yet; O(log n). */
@@ -474,13 +684,6 @@ static struct kho_memfd_in *kho_memfd_in_find(u64 token)
 	in = bsearch(&key, kho_memfds_in, kho_nr_memfds_in, sizeof(key),
 		     kho_memfd_in_cmp);
 	return in && !in->done ? in : NULL;
-}
-
-static void kho_memfd_run(const struct kho_memfd_in *in, int i,
-			  struct kho_mem *run)
-{
-	run->addr = get_unaligned(&in->runs[i].addr);
-	run->len = get_unaligned(&in->runs[i].len);
 }
 
 /* The seals memfd_add_seals() would leave, with what they imply. */
@@ -496,71 +699,124 @@ static void kho_memfd_set_seals(struct file *file, u32 seals)
 		WARN_ON_ONCE(mapping_deny_writable(file->f_mapping));
 }
 
-/*
- * A shmem file built on @in's pages, adopted in place. -EINVAL, with
- * @in->why set and nothing changed, if a run is not handed over to @in
- * alone; on another failure every page of @in goes back to the page
- * allocator: through the file for those it holds, directly for the others.
- */
-static struct file *kho_memfd_rebuild(struct kho_memfd_in *in)
+/* Is every page of the block reserved for its one user, still unclaimed? */
+static bool kho_memfd_owns(phys_addr_t addr, unsigned long pages)
 {
+	unsigned long pfn;
+
+	for (pfn = PHYS_PFN(addr); pfn < PHYS_PFN(addr) + pages; pfn++) {
+		struct page *page = pfn_to_page(pfn);
+
+		if (!PageReserved(page) || page_ref_count(page) != 1)
+			return false;
+	}
+	return true;
+}
+
+/* The first page of a file map that kho_memfd_walk() accepted, if any. */
+static const struct kho_memfd_map *kho_memfd_first(const struct kho_memfd_in *in)
+{
+	return in->map ? phys_to_virt(in->map) : NULL;
+}
+
+/* The next page of a file map that kho_memfd_walk() accepted. */
+static const struct kho_memfd_map *kho_memfd_next(const struct kho_memfd_map *map)
+{
+	return map->next ? phys_to_virt(map->next) : NULL;
+}
+
+/*
+ * Drop @in's reference to each page of its folios and of its file map,
+ * clearing and freeing the pages it held alone. Linear in its pages.
+ */
+static void kho_memfd_put(const struct kho_memfd_in *in, u64 from)
+{
+	const struct kho_memfd_map *map, *next;
 	unsigned long pfn, end;
-	struct kho_mem run;
-	struct file *file;
-	pgoff_t index = 0;
-	int i, err;
+	unsigned int order;
+	u64 i, seen = 0;
 
-	/* Check every run before any page changes hands. */
-	for (i = 0; i < in->nr_runs; i++) {
-		kho_memfd_run(in, i, &run);
-		if (!kho_may_adopt_pages(&run)) {
-			in->why = "a run is not memory handed over to it alone";
-			return ERR_PTR(-EINVAL);
+	for (map = kho_memfd_first(in); map; map = next) {
+		for (i = 0; i < map->nr; i++, seen++) {
+			if (seen < from)
+				continue;
+			pfn = PHYS_PFN(kho_memfd_folio(&map->folio[i], &order));
+			for (end = pfn + (1UL << order); pfn < end; pfn++) {
+				struct page *page = pfn_to_page(pfn);
+
+				if (WARN_ON_ONCE(!page_ref_count(page)))
+					continue;
+				if (!page_ref_dec_and_test(page))
+					continue;
+				clear_highpage(page);
+				free_reserved_page(page);
+			}
 		}
+		next = kho_memfd_next(map);
+		if (page_ref_dec_and_test(virt_to_page(map)))
+			free_reserved_page(virt_to_page(map));
+		cond_resched();
 	}
-	file = shmem_file_setup("memfd:kho", in->size, VM_NORESERVE);
-	if (IS_ERR(file)) {
-		err = PTR_ERR(file);
-		file = NULL;
-		i = 0;
-		goto release;
-	}
-	file->f_mode |= FMODE_LSEEK | FMODE_PREAD | FMODE_PWRITE;
-	file->f_flags |= O_LARGEFILE;
+}
 
-	for (i = 0; i < in->nr_runs; i++) {
-		kho_memfd_run(in, i, &run);
-		err = kho_adopt_pages(&run);
-		if (err)
-			goto release;
-		end = PHYS_PFN(run.addr + run.len);
-		for (pfn = PHYS_PFN(run.addr); pfn < end; pfn++) {
-			struct folio *folio = page_folio(pfn_to_page(pfn));
+/*
+ * A shmem file built on @in's folios, adopted in place with their orders.
+ * -EINVAL, with @in->why set and nothing changed, if a folio is not handed
+ * over to @in alone; a failure to set up the file changes nothing either.
+ * A failure once the folios change hands sets *@lost: every page of @in
+ * goes back to the page allocator, through the file for the folios it
+ * holds, directly for the others.
+ */
+static struct file *kho_memfd_rebuild(struct kho_memfd_in *in, bool *lost)
+{
+	const struct kho_memfd_map *map, *first;
+	struct folio *folio;
+	unsigned int order;
+	phys_addr_t addr;
+	struct file *file;
+	u64 i, done = 0;
+	int err;
 
-			err = shmem_insert_folio(file, folio, index++);
-			folio_put(folio);
-			if (err) {
-				/* The rest of this run is adopted already. */
-				while (++pfn < end)
-					put_page(pfn_to_page(pfn));
-				i++;
-				goto release;
+	first = kho_memfd_first(in);
+	/* Check every folio before any page changes hands. */
+	for (map = first; map; map = kho_memfd_next(map)) {
+		for (i = 0; i < map->nr; i++) {
+			addr = kho_memfd_folio(&map->folio[i], &order);
+			if (!kho_memfd_owns(addr, 1UL << order)) {
+				in->why = "a folio is not memory handed over to it alone";
+				return ERR_PTR(-EINVAL);
 			}
 		}
 		cond_resched();
 	}
+	file = shmem_file_setup("memfd:kho", in->size, VM_NORESERVE);
+	if (IS_ERR(file))
+		return file;
+	file->f_mode |= FMODE_LSEEK | FMODE_PREAD | FMODE_PWRITE;
+	file->f_flags |= O_LARGEFILE;
+
+	for (map = first; map; map = kho_memfd_next(map)) {
+		for (i = 0; i < map->nr; i++) {
+			addr = kho_memfd_folio(&map->folio[i], &order);
+			folio = kho_adopt_folio(addr, order);
+			done++;
+			err = shmem_insert_folio(file, folio,
+						 map->folio[i].index);
+			folio_put(folio);
+			if (err)
+				goto release;
+		}
+		cond_resched();
+	}
+	kho_memfd_put(in, done);
 	kho_memfd_set_seals(file, in->seals);
 	return file;
 
 release:
-	/* Each run was checked: no page is named twice, this is linear. */
-	for (; i < in->nr_runs; i++) {
-		kho_memfd_run(in, i, &run);
-		kho_return_mem(&run);
-		cond_resched();
-	}
-	if (file)
-		fput(file);
+	/* The folios adopted are the file's, or freed by their last put. */
+	*lost = true;
+	kho_memfd_put(in, done);
+	fput(file);
 	return ERR_PTR(err);
 }
 
@@ -568,6 +824,7 @@ static long kho_memfd_retrieve(void __user *uarg)
 {
 	struct kho_retrieve_fd arg;
 	struct kho_memfd_in *in;
+	bool lost = false;
 	struct file *file;
 	int err, fd;
 
@@ -592,11 +849,17 @@ static long kho_memfd_retrieve(void __user *uarg)
 	err = -EFAULT;
 	if (put_user(fd, &((struct kho_retrieve_fd __user *)uarg)->fd))
 		goto put_fd;
-	file = kho_memfd_rebuild(in);
+	file = kho_memfd_rebuild(in, &lost);
 	err = PTR_ERR(file);
 	if (IS_ERR(file) && in->why) {
 		pr_warn("memfd %#llx of the handover is not retrieved: %s\n",
 			arg.token, in->why);
+		goto put_fd;
+	}
+	if (IS_ERR(file) && !lost) {
+		/* Nothing changed hands: it waits to be retrieved again. */
+		pr_warn("memfd %#llx of the handover is not retrieved yet: %d\n",
+			arg.token, err);
 		goto put_fd;
 	}
 	if (IS_ERR(file)) {
@@ -619,65 +882,29 @@ unlock:
 	return err;
 }
 
-/*
- * The runs handed over of the memfds not retrieved, in one array for
- * kho_return_mem_cleared(): a damaged handover can name the same memory in
- * many runs, and freeing run by run would cost their lengths' sum.
- */
-static struct kho_mem *kho_memfd_unretrieved_runs(size_t *nr)
-{
-	struct kho_memfd_in *in;
-	struct kho_mem *runs;
-	size_t n = 0;
-	int i;
-
-	for (in = kho_memfds_in; in < kho_memfds_in + kho_nr_memfds_in; in++)
-		if (!in->done)
-			n += in->nr_runs;
-	runs = kvmalloc_array(n ?: 1, sizeof(*runs), GFP_KERNEL);
-	if (!runs)
-		return NULL;
-	*nr = 0;
-	for (in = kho_memfds_in; in < kho_memfds_in + kho_nr_memfds_in; in++) {
-		for (i = 0; !in->done && i < in->nr_runs; i++) {
-			kho_memfd_run(in, i, &runs[*nr]);
-			if (kho_mem_handed_over(&runs[*nr]))
-				(*nr)++;
-		}
-	}
-	return runs;
-}
-
 static long kho_memfd_finish(void __user *uarg)
 {
 	struct kho_memfd_in *in;
 	struct kho_finish arg;
-	struct kho_mem *runs;
-	size_t nr;
 	int err, n = 0;
 
 	err = kho_memfd_copy_arg(&arg, sizeof(arg), uarg);
 	if (err)
 		return err;
 	mutex_lock(&kho_memfd_lock);
-	runs = kho_memfd_unretrieved_runs(&nr);
-	err = -ENOMEM;
-	if (!runs)
-		goto unlock;
-	/* Cleared: a guest's memory must not reach the next user as it is. */
-	err = kho_return_mem_cleared(runs, nr);
-	kvfree(runs);
-	if (err)
-		goto unlock;
 	for (in = kho_memfds_in; in < kho_memfds_in + kho_nr_memfds_in; in++) {
-		n += !in->done;
+		if (in->done)
+			continue;
+		/* Cleared: a guest's memory must not reach the next user as it is. */
+		if (in->held)
+			kho_memfd_put(in, 0);
 		in->done = true;
+		n++;
 	}
-unlock:
 	mutex_unlock(&kho_memfd_lock);
 	if (n)
 		pr_info("%d memfds of the handover not retrieved were freed\n", n);
-	return err;
+	return 0;
 }
 
 static long kho_memfd_ioctl(struct file *session, unsigned int cmd,
@@ -847,6 +1074,53 @@ static ssize_t memfds_in_show(struct kobject *kobj,
 static struct kobj_attribute kho_memfd_in_attr =
 	__ATTR(memfds, 0400, memfds_in_show, NULL);
 
+/*
+ * <debugfs>/kho/memfd_folios: "token index address bytes" for each folio of
+ * each handed-over memfd still waiting, in file order: where a VMM's guest
+ * memory lies before it is retrieved.
+ */
+static int kho_memfd_folios_show(struct seq_file *seq, void *v)
+{
+	const struct kho_memfd_map *map;
+	struct kho_memfd_in *in;
+	unsigned int order;
+	phys_addr_t addr;
+	u64 i;
+
+	mutex_lock(&kho_memfd_lock);
+	for (in = kho_memfds_in; in < kho_memfds_in + kho_nr_memfds_in; in++) {
+		if (!in->held || in->done)
+			continue;
+		for (map = kho_memfd_first(in); map; map = kho_memfd_next(map)) {
+			for (i = 0; i < map->nr; i++) {
+				addr = kho_memfd_folio(&map->folio[i], &order);
+				seq_printf(seq, "%#llx %#llx %pa %#lx\n",
+					   in->token, map->folio[i].index,
+					   &addr, PAGE_SIZE << order);
+			}
+		}
+	}
+	mutex_unlock(&kho_memfd_lock);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(kho_memfd_folios);
+
+static void __init kho_memfd_debugfs(void)
+{
+	/* The damage knob may have made the directory. */
+	struct dentry *dir = debugfs_lookup("kho", NULL);
+
+	if (dir) {
+		debugfs_create_file("memfd_folios", 0400, dir, NULL,
+				    &kho_memfd_folios_fops);
+		dput(dir);
+		return;
+	}
+	dir = debugfs_create_dir("kho", NULL);
+	debugfs_create_file("memfd_folios", 0400, dir, NULL,
+			    &kho_memfd_folios_fops);
+}
+
 static int __init kho_memfd_init(void)
 {
 	struct kobject *kobj = kho_out_kobj();
@@ -854,11 +1128,11 @@ static int __init kho_memfd_init(void)
 
 	if (!kobj)
 		return 0;
-	kho_memfd_find_handed_over();
 	if (kho_in_kobj()) {
 		err = sysfs_create_file(kho_in_kobj(), &kho_memfd_in_attr.attr);
 		if (err)
 			return err;
+		kho_memfd_debugfs();
 	}
 	err = register_kho_notifier(&kho_memfd_nb);
 	if (err)

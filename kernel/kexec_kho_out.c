@@ -101,6 +101,238 @@ bool kho_is_active(void)
 }
 EXPORT_SYMBOL_GPL(kho_is_active);
 
+/**
+ * kho_preserved_init() - start an empty tracker
+ * @p: the tracker
+ */
+void kho_preserved_init(struct kho_preserved *p)
+{
+	int order;
+
+	memset(p, 0, sizeof(*p));
+	for (order = 0; order <= KHO_TRACKER_MAX_ORDER; order++)
+		xa_init(&p->leaves[order]);
+}
+EXPORT_SYMBOL_IF_KUNIT(kho_preserved_init);
+
+/**
+ * kho_preserved_add() - record a block of pages in a tracker
+ * @p: the tracker, not sealed yet
+ * @pfn: the frame of the block's first page, a multiple of 2^@order
+ * @order: the block's order, at most KHO_TRACKER_MAX_ORDER
+ *
+ * Return: 0; -EINVAL for a block of a bad order or misaligned; -ENOMEM.
+ */
+int kho_preserved_add(struct kho_preserved *p, unsigned long pfn,
+		      unsigned int order)
+{
+	unsigned long index, bit;
+	unsigned long *bits;
+	void *old;
+
+	if (order > KHO_TRACKER_MAX_ORDER || pfn & ((1UL << order) - 1))
+		return -EINVAL;
+	index = (pfn >> order) / KHO_TRACKER_LEAF_BITS;
+	bit = (pfn >> order) % KHO_TRACKER_LEAF_BITS;
+
+	bits = xa_load(&p->leaves[order], index);
+	if (!bits) {
+		/* Unmovable, so never in CMA nor in the scratch region. */
+		bits = (unsigned long *)get_zeroed_page(GFP_KERNEL);
+		if (!bits)
+			return -ENOMEM;
+		old = xa_store(&p->leaves[order], index, bits, GFP_KERNEL);
+		if (xa_is_err(old)) {
+			free_page((unsigned long)bits);
+			return xa_err(old);
+		}
+		p->nr_leaves++;
+	}
+	__set_bit(bit, bits);
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(kho_preserved_add);
+
+/**
+ * kho_preserved_add_range() - record whole pages in a tracker
+ * @p: the tracker, not sealed yet
+ * @pages: page-aligned range
+ *
+ * Records the range as the fewest naturally aligned blocks, as the buddy
+ * allocator would free it.
+ *
+ * Return: 0, -EINVAL or -ENOMEM.
+ */
+int kho_preserved_add_range(struct kho_preserved *p,
+			    const struct kho_mem *pages)
+{
+	unsigned long pfn = PHYS_PFN(pages->addr);
+	unsigned long end = PHYS_PFN(pages->addr + pages->len);
+	unsigned int order;
+	int err;
+
+	while (pfn < end) {
+		order = min_t(unsigned int, KHO_TRACKER_MAX_ORDER,
+			      pfn ? __ffs(pfn) : KHO_TRACKER_MAX_ORDER);
+		while (pfn + (1UL << order) > end)
+			order--;
+		err = kho_preserved_add(p, pfn, order);
+		if (err)
+			return err;
+		pfn += 1UL << order;
+		cond_resched();
+	}
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(kho_preserved_add_range);
+
+/**
+ * kho_preserved_clone() - copy what a tracker records
+ * @dst: an empty tracker, not sealed
+ * @src: the tracker to copy; it must not change meanwhile
+ *
+ * Return: 0, or -ENOMEM with @dst holding part of the copy, for
+ * kho_preserved_destroy().
+ */
+int kho_preserved_clone(struct kho_preserved *dst, struct kho_preserved *src)
+{
+	unsigned long index;
+	unsigned int order;
+	void *bits, *copy, *old;
+
+	for (order = 0; order <= KHO_TRACKER_MAX_ORDER; order++) {
+		xa_for_each(&src->leaves[order], index, bits) {
+			copy = (void *)__get_free_page(GFP_KERNEL);
+			if (!copy)
+				return -ENOMEM;
+			memcpy(copy, bits, PAGE_SIZE);
+			old = xa_store(&dst->leaves[order], index, copy,
+				       GFP_KERNEL);
+			if (xa_is_err(old)) {
+				free_page((unsigned long)copy);
+				return xa_err(old);
+			}
+			dst->nr_leaves++;
+		}
+	}
+	return 0;
+}
+
+/* Free the blocks of a sealed tracker. */
+static void kho_preserved_free_blocks(struct kho_preserved *p)
+{
+	struct kho_tracker_block *block;
+	u64 next;
+
+	for (next = p->first; next; ) {
+		block = phys_to_virt(next);
+		next = block->next;
+		free_page((unsigned long)block);
+	}
+	p->first = 0;
+	p->nr_blocks = 0;
+}
+
+/**
+ * kho_preserved_seal() - write a tracker's list of leaves
+ * @p: the tracker
+ *
+ * Writes the blocks the next kernel walks, the leaves sorted by order then
+ * by first frame. The tracker must not change afterwards.
+ *
+ * Return: 0, with @p->first set (0 if nothing was recorded), or -ENOMEM.
+ */
+int kho_preserved_seal(struct kho_preserved *p)
+{
+	struct kho_tracker_block *block = NULL, *prev = NULL;
+	struct kho_tracker_leaf *leaf;
+	unsigned long index;
+	unsigned int order;
+	void *bits;
+
+	kho_preserved_free_blocks(p);
+	for (order = 0; order <= KHO_TRACKER_MAX_ORDER; order++) {
+		xa_for_each(&p->leaves[order], index, bits) {
+			if (!block || block->nr == KHO_TRACKER_LEAVES) {
+				prev = block;
+				block = (void *)get_zeroed_page(GFP_KERNEL);
+				if (!block)
+					goto nomem;
+				block->magic = KHO_TRACKER_MAGIC;
+				block->page_shift = PAGE_SHIFT;
+				if (prev)
+					prev->next = virt_to_phys(block);
+				else
+					p->first = virt_to_phys(block);
+				p->nr_blocks++;
+			}
+			leaf = &block->leaf[block->nr++];
+			leaf->bitmap = virt_to_phys(bits);
+			leaf->first_pfn = (u64)index * KHO_TRACKER_LEAF_BITS
+					  << order;
+			leaf->order = order;
+		}
+	}
+	return 0;
+
+nomem:
+	kho_preserved_free_blocks(p);
+	return -ENOMEM;
+}
+EXPORT_SYMBOL_IF_KUNIT(kho_preserved_seal);
+
+/**
+ * kho_preserved_destroy() - free a tracker and what it holds
+ * @p: the tracker
+ */
+void kho_preserved_destroy(struct kho_preserved *p)
+{
+	unsigned long index;
+	unsigned int order;
+	void *bits;
+
+	kho_preserved_free_blocks(p);
+	for (order = 0; order <= KHO_TRACKER_MAX_ORDER; order++) {
+		xa_for_each(&p->leaves[order], index, bits)
+			free_page((unsigned long)bits);
+		xa_destroy(&p->leaves[order]);
+	}
+	p->nr_leaves = 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(kho_preserved_destroy);
+
+/**
+ * kho_preserve_folio() - hand a folio to the next kernel, in place
+ * @folio: a folio the caller keeps, pinned or its own, until the kexec or
+ *	   the abort
+ *
+ * For KEXEC_KHO_DUMP notifiers, for memory no "mem" property names (a
+ * memfd's folios): records the folio in the tracker at its order. The
+ * caller's node accounts for it in its "kho-pages" property, and tells the
+ * next kernel where it is.
+ *
+ * Return: 0; -EINVAL for a folio in the scratch region; -ENOMEM.
+ */
+int kho_preserve_folio(struct folio *folio)
+{
+	const struct kho_mem range = {
+		PFN_PHYS(folio_pfn(folio)), folio_size(folio)
+	};
+	const struct kho_mem scratch = {
+		kho_out.scratch_base, kho_out.scratch_size
+	};
+
+	lockdep_assert_held(&kho_out.lock);
+	if (kho_mem_overlaps(&range, &scratch)) {
+		pr_err("a folio at %#llx lies in the scratch region\n",
+		       range.addr);
+		return -EINVAL;
+	}
+	return kho_preserved_add(&kho_out.preserved, folio_pfn(folio),
+				 folio_order(folio));
+}
+EXPORT_SYMBOL_GPL(kho_preserve_folio);
+
 /* Call the notifiers and close the DT; says why in one line if that fails. */
 static int kho_out_dump(struct kho_out *out, void *fdt)
 {
@@ -143,35 +375,60 @@ static int kho_out_dump(struct kho_out *out, void *fdt)
 }
 
 /*
- * The next kernel reserves @nr mem cache entries with memblock's array of
- * reserved regions grown to a power of two above them (and some regions of
- * its own), while the old array is still there.
+ * The next kernel reserves the tracker's pages and its runs, joined across
+ * small gaps, with memblock's array of reserved regions grown to a power
+ * of two above them (and some regions of its own), while the old array is
+ * still there.
  */
 #define KHO_RESERVED_ARRAY_BYTES(nr)					\
 	(3 * roundup_pow_of_two((nr) + 256) *				\
 	 sizeof(struct memblock_region) / 2)
 
 /*
- * The next kernel allocates from the scratch region alone until it has
- * reserved the handover, and it needs room there for its DT copy, its mem
- * cache and memblock's array for the entries too: refuse a region that
- * cannot hold what this kernel took, and drop the mem cache built for it.
+ * How many regions the next kernel reserves for the sealed tracker @p, at
+ * most: runs closer than KHO_RUN_GAP are joined unless something lies
+ * between them. Returns 0 without memory for the walk: the check is lost,
+ * not the activation.
  */
-static int kho_out_check_scratch(struct kho_out *out, const void *fdt)
+static size_t kho_out_regions(const struct kho_preserved *p)
+{
+	struct kho_tracker_iter *it;
+	struct kho_mem run;
+	size_t regions = 0;
+	u64 end = 0;
+
+	it = kmalloc(sizeof(*it), GFP_KERNEL);
+	if (!it)
+		return 0;
+	kho_tracker_iter_start(it, p->first);
+	while (kho_tracker_next(it, &run)) {
+		regions += !regions || run.addr - end >= KHO_RUN_GAP;
+		end = run.addr + run.len;
+		cond_resched();
+	}
+	kfree(it);
+	return regions;
+}
+
+/*
+ * The next kernel allocates from the scratch region alone until it has
+ * reserved the handover, and it needs room there for its DT copy, a sorted
+ * copy of the DT's "mem" entries and memblock's array for the regions it
+ * reserves: refuse a region that cannot hold what this kernel took.
+ */
+static int kho_out_check_scratch(struct kho_out *out, const void *fdt,
+				 size_t nr_mem, size_t regions)
 {
 	u64 need = out->scratch_needed;
 
 	if (!need)
 		return 0;
 	need += PAGE_ALIGN(fdt_totalsize(fdt)) +
-		PAGE_ALIGN(out->mem_cache_nr * sizeof(*out->mem_cache)) +
-		KHO_RESERVED_ARRAY_BYTES(out->mem_cache_nr);
+		PAGE_ALIGN(nr_mem * sizeof(struct kho_mem)) +
+		KHO_RESERVED_ARRAY_BYTES(regions + out->preserved.nr_leaves +
+					 out->preserved.nr_blocks);
 	if (need <= out->scratch_size)
 		return 0;
-
-	kvfree(out->mem_cache);
-	out->mem_cache = NULL;
-	out->mem_cache_nr = 0;
 
 	pr_err("cannot activate: the next kernel needs %llu MiB of scratch early in boot, the region has %llu MiB: boot with kho_scratch=%lluM or kho_scratch=auto\n",
 	       DIV_ROUND_UP_ULL(need, SZ_1M), (u64)out->scratch_size >> 20,
@@ -180,13 +437,60 @@ static int kho_out_check_scratch(struct kho_out *out, const void *fdt)
 }
 
 /*
- * Build the DT and the mem cache. The notifiers run here, without the
- * kexec lock: nothing is published until kho_out_activate() takes it.
+ * Record in the tracker every page the DT's "mem" properties name, seal
+ * it, point the DT root at it, and check that the next kernel can reserve
+ * it from the scratch region.
+ */
+static int kho_out_track(struct kho_out *out, void *fdt)
+{
+	struct kho_mem_iter it = {};
+	struct kho_mem *cache;
+	size_t nr, i, nr_mem = 0;
+	u64 start, first;
+	int err;
+
+	start = ktime_get_ns();
+	err = kho_mem_cache_build(fdt, out->scratch_base, out->scratch_size,
+				  &cache, &nr);
+	if (err)
+		return err;
+	while (kho_mem_iter_next(fdt, &it))
+		nr_mem += it.len / sizeof(struct kho_mem);
+
+	for (i = 0; i < nr && !err; i++)
+		err = kho_preserved_add_range(&out->preserved, &cache[i]);
+	err = err ?: kho_preserved_seal(&out->preserved);
+	if (err) {
+		pr_err("activation failed: no memory for the tracker\n");
+		goto free;
+	}
+	first = out->preserved.first;
+	err = fdt_setprop_inplace(fdt, 0, KHO_TRACKER_PROP, &first,
+				  sizeof(first));
+	if (err) {
+		err = kho_fdt_errno(err);
+		pr_err("activation failed: cannot point the DT at the tracker: %d\n",
+		       err);
+		goto free;
+	}
+	pr_info("tracker of %lu pages for %zu runs built in %llu us, DT of %u bytes\n",
+		out->preserved.nr_leaves + out->preserved.nr_blocks, nr,
+		(ktime_get_ns() - start) / 1000, fdt_totalsize(fdt));
+	err = kho_out_check_scratch(out, fdt, nr_mem,
+				    kho_out_regions(&out->preserved));
+free:
+	kvfree(cache);
+	return err;
+}
+
+/*
+ * Build the DT and the tracker. The notifiers run here, without the kexec
+ * lock: nothing is published until kho_out_activate() takes it.
  */
 static int kho_out_serialize(struct kho_out *out, void **fdtp)
 {
+	const u64 no_tracker = 0;
 	void *fdt;
-	u64 start;
 	int err;
 
 	/* dt_max comes from user space: fail quietly, without the OOM killer. */
@@ -200,25 +504,22 @@ static int kho_out_serialize(struct kho_out *out, void **fdtp)
 	err = err ?: fdt_finish_reservemap(fdt);
 	err = err ?: fdt_begin_node(fdt, "");
 	err = err ?: fdt_property_string(fdt, "compatible", KHO_FDT_COMPATIBLE);
+	/* Filled in by kho_out_track() once the notifiers have run. */
+	err = err ?: fdt_property(fdt, KHO_TRACKER_PROP, &no_tracker,
+				  sizeof(no_tracker));
 	if (err) {
 		err = kho_fdt_errno(err);
 		pr_err("activation failed: cannot start the DT: %d\n", err);
 		goto free;
 	}
 
+	kho_preserved_init(&out->preserved);
 	err = kho_out_dump(out, fdt);
-	if (!err) {
-		start = ktime_get_ns();
-		err = kho_mem_cache_build(fdt, out->scratch_base,
-					  out->scratch_size, &out->mem_cache,
-					  &out->mem_cache_nr);
-		pr_info("mem cache of %zu entries built in %llu us\n",
-			out->mem_cache_nr, (ktime_get_ns() - start) / 1000);
-		if (!err)
-			err = kho_out_check_scratch(out, fdt);
-	}
+	if (!err)
+		err = kho_out_track(out, fdt);
 	if (err) {
 		blocking_notifier_call_chain(&out->chain, KEXEC_KHO_ABORT, NULL);
+		kho_preserved_destroy(&out->preserved);
 		goto free;
 	}
 
@@ -239,9 +540,7 @@ nomem:
 static void kho_out_release(struct kho_out *out, void *fdt)
 {
 	blocking_notifier_call_chain(&out->chain, KEXEC_KHO_ABORT, NULL);
-	kvfree(out->mem_cache);
-	out->mem_cache = NULL;
-	out->mem_cache_nr = 0;
+	kho_preserved_destroy(&out->preserved);
 	kvfree(fdt);
 }
 

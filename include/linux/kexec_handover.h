@@ -39,14 +39,13 @@ struct kho_mem {
  * struct kho_kimage - the handover a kexec image was loaded with
  * @generation: the activation whose state it carries; 0 for none
  * @fdt: where its copy of the KHO DT is loaded, and its size
- * @mem_cache: where its mem cache is loaded, and its size
  */
 struct kho_kimage {
 	u64 generation;
 	struct kho_mem fdt;
-	struct kho_mem mem_cache;
 };
 
+struct folio;
 struct kimage;
 struct resource;
 
@@ -82,6 +81,7 @@ phys_addr_t kho_revive_reserve_mem(const char *name, phys_addr_t size,
 				   phys_addr_t align);
 void kho_record_reserve_mem(const char *name, phys_addr_t start,
 			    phys_addr_t size, phys_addr_t align);
+int kho_preserve_folio(struct folio *folio);
 #else
 static inline int register_kho_notifier(struct notifier_block *nb)
 {
@@ -184,6 +184,11 @@ static inline phys_addr_t kho_revive_reserve_mem(const char *name,
 						 phys_addr_t align)
 {
 	return 0;
+}
+
+static inline int kho_preserve_folio(struct folio *folio)
+{
+	return -EINVAL;
 }
 
 static inline void kho_record_reserve_mem(const char *name, phys_addr_t start,

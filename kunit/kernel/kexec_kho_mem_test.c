@@ -375,7 +375,7 @@ static void kho_mem_counts_users(struct kunit *test)
 	log = kunit_kzalloc(test, sizeof(*log), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, log);
 	fdt = build_fdt(test, mem, ARRAY_SIZE(mem), 2);
-	KUNIT_ASSERT_EQ(test, kho_mem_count_users(fdt, ranges,
+	KUNIT_ASSERT_EQ(test, kho_mem_count_users(fdt, NULL, 0, ranges,
 						  ARRAY_SIZE(ranges),
 						  log_users, log), 0);
 	kvfree(fdt);
@@ -415,7 +415,7 @@ static void kho_mem_counts_shared_range_once(struct kunit *test)
 		mem[i] = range;
 	fdt = build_fdt(test, mem, SHARED_ENTRIES, 1000);
 	kvfree(mem);
-	KUNIT_ASSERT_EQ(test, kho_mem_count_users(fdt, &range, 1, log_users,
+	KUNIT_ASSERT_EQ(test, kho_mem_count_users(fdt, NULL, 0, &range, 1, log_users,
 						  log), 0);
 	kvfree(fdt);
 

@@ -390,10 +390,10 @@ static void kho_out_small_scratch_is_enospc(struct kunit *test)
 
 	KUNIT_EXPECT_EQ(test, kho_out_store_active(&ctx->out, "1"), -ENOSPC);
 	KUNIT_EXPECT_NULL(test, ctx->out.fdt);
-	KUNIT_EXPECT_NULL(test, ctx->out.mem_cache);
+	KUNIT_EXPECT_EQ(test, ctx->out.preserved.first, 0);
 	expect_each_aborted(test, ctx, 2, 1);
 
-	/* 1 MiB less leaves room for the DT, the mem cache and its array. */
+	/* 1 MiB less leaves room for the DT and the regions to reserve. */
 	ctx->out.scratch_needed = ctx->out.scratch_size - SZ_1M;
 	KUNIT_EXPECT_EQ(test, kho_out_store_active(&ctx->out, "1"), 0);
 	KUNIT_EXPECT_NOT_NULL(test, ctx->out.fdt);

@@ -202,6 +202,22 @@ static void count_mem(const unsigned char *v, uint32_t len,
 	}
 }
 
+/*
+ * Add the "kho-pages" property @v of @len bytes to @sum: pages the node
+ * hands over outside "mem" entries (a memfd's folios and file map), which
+ * the DT does not say where they are.
+ */
+static void count_pages(const unsigned char *v, uint32_t len,
+			struct node_summary *sum)
+{
+	uint64_t pages;
+
+	if (len != sizeof(pages))
+		return;
+	memcpy(&pages, v, sizeof(pages));
+	sum->bytes += pages * page_size;
+}
+
 /* The end of @m, UINT64_MAX if it wraps. */
 static uint64_t mem_end(const struct kho_mem *m)
 {
@@ -238,13 +254,21 @@ static void count_reserved(struct node_summary *sum)
 	sum->nr_mem = 0;
 }
 
-/* Print one property; add a "mem" property's bytes to *@bytes. */
+/*
+ * Print one property; add the bytes of a "mem" property, or of the pages
+ * a "kho-pages" property counts, to *@bytes.
+ */
 static void print_prop(const char *name, const unsigned char *v, uint32_t len,
 		       int depth, enum dt_view view, uint64_t *bytes)
 {
 	struct kho_mem m;
 	uint64_t u;
 	uint32_t i;
+
+	if (!strcmp(name, "kho-pages") && len == sizeof(u)) {
+		memcpy(&u, v, sizeof(u));
+		*bytes += u * page_size;
+	}
 
 	indent(depth);
 	if (!strcmp(name, "mem")) {
@@ -396,6 +420,8 @@ static int print_dt(const struct blob *b, enum dt_view view)
 					   &bytes[depth]);
 			else if (depth >= 2 && !strcmp(name, "mem"))
 				count_mem(s + off, len, &sum);
+			else if (depth >= 2 && !strcmp(name, "kho-pages"))
+				count_pages(s + off, len, &sum);
 			else if (depth == 2 && !strcmp(name, "compatible") &&
 				 printable(s + off, len))
 				snprintf(sum.compatible, sizeof(sum.compatible),

@@ -5,8 +5,9 @@
 #
 # ranges: hand over BENCH_SIZES ranges (kho_test ranges of 16 bytes, one per
 # 8 KiB so that none merge; default 1k, 10k, 100k and 1M) and report how
-# long the old kernel takes to build the mem cache and the new one to check
-# and reserve it, and how that cost grows with the number of ranges.
+# long the old kernel takes to build the tracker and the new one to check
+# it and reserve what it preserves, and how that cost grows with the number
+# of ranges.
 #
 # kexec: time each reboot of a chain of kexecs, from the kexec-file marker
 # logged just before reboot(LINUX_REBOOT_CMD_KEXEC) to the next kernel's
@@ -19,12 +20,17 @@
 # absolute times are inflated; the ratios are what carry over.
 #
 # memfd: preserve memfds of BENCH_MEMFD_SIZES (default 64M 256M 1G 4G) in
-# 4 KiB pages and, if the kernel has TRANSPARENT_HUGEPAGE (make bench
-# FLAVOUR=debian), in huge pages, one kexec each with kho-memfd, in a 6 GiB
-# guest; report the activation time, the blackout (from kho-memfd's reboot
-# line to the next kernel's user space) less that of the same kexec with no
-# memfd, the restore time (the RETRIEVEs), how each grows with the size, and
-# the cost per GiB next to that of copying a GiB once with memcpy().
+# 4 KiB pages, of BENCH_FRAG_SIZES (default 64M 256M 1G) in 4 KiB pages
+# scattered over twice their size (kho-memfd's KHO_MEMFD_FRAGMENT) and, if
+# the kernel has TRANSPARENT_HUGEPAGE (make bench FLAVOUR=debian), of
+# BENCH_MEMFD_SIZES in huge pages, one kexec each with kho-memfd, in a
+# BENCH_MEMFD_MEM (default 6G) guest; report the DT's and the tracker's
+# bytes, the activation time, the next kernel's early-boot work for the
+# handover (the check and reservation, in cycles of its timer), the blackout
+# (from kho-memfd's reboot line to the next kernel's user space) less that
+# of the same kexec with no memfd, the restore time (the RETRIEVEs), how
+# each grows with the size, and the cost per GiB next to that of copying a
+# GiB once with memcpy().
 #
 # Not part of make check: the million-range run needs a 9 GiB guest, and the
 # whole takes several minutes.
@@ -103,26 +109,27 @@ PY
 
 memfd_bench()
 {
-	local sizes=${BENCH_MEMFD_SIZES:-64M 256M 1G 4G} modes=4k
-	local configs=0 mode size
+	local sizes=${BENCH_MEMFD_SIZES:-64M 256M 1G 4G} modes="4k frag"
+	local frag_sizes=${BENCH_FRAG_SIZES:-64M 256M 1G}
+	local mem=${BENCH_MEMFD_MEM:-6G} configs=0 mode size
 
 	grep -q '^CONFIG_TRANSPARENT_HUGEPAGE=y' "$KOUT/.config" 2>/dev/null &&
-		modes="4k thp"
+		modes="$modes thp"
 	# A kexec with no memfd after each one: the blackout's baseline and
 	# its noise.
 	for mode in $modes; do
-		for size in $sizes; do
+		for size in $([ $mode = frag ] && echo $frag_sizes || echo $sizes); do
 			configs="$configs,$size:$mode,0"
 		done
 	done
-	echo "bench: memfds of $sizes ($modes), a 6G guest"
-	[ "$modes" = 4k ] &&
+	echo "bench: memfds of $sizes ($modes; fragmented: $frag_sizes), a $mem guest"
+	[ "${modes#*thp}" = "$modes" ] &&
 		echo "bench: no huge pages: this kernel has no TRANSPARENT_HUGEPAGE (make bench FLAVOUR=debian BENCH=memfd)"
-	timed_run memfd 6G 3600 kho_scratch=64M "kho_bench_memfd=$configs"
+	timed_run memfd "$mem" 7200 kho_scratch=128M "kho_bench_memfd=$configs"
 	python3 - "$results/bench-memfd.stamped" <<'PY'
 import math, re, sys
-act, black, restore, copy = {}, {}, {}, {}
-cur, reboot = None, None
+act, black, restore, copy, dt, tracker, early = {}, {}, {}, {}, {}, {}, {}
+cur, reboot, mhz = None, None, None
 def nbytes(s):
     return int(s[:-1]) << {'K': 10, 'M': 20, 'G': 30}[s[-1]] if s[-1] in 'KMG' else int(s)
 for line in open(sys.argv[1]):
@@ -132,6 +139,13 @@ for line in open(sys.argv[1]):
         cur = m[2]
     elif re.match(r'time activate ', text):
         act[cur] = float(text.split()[2])
+    elif re.search(r'kho: tracker of \d+ pages', text):
+        m = re.search(r'kho: tracker of (\d+) pages .* DT of (\d+) bytes', text)
+        tracker[cur], dt[cur] = int(m[1]) * 4096, int(m[2])
+    elif re.search(r'kho: handover: \d+ regions reserved in \d+ cycles', text):
+        early[cur] = int(re.search(r'reserved in (\d+) cycles', text)[1])
+    elif re.search(r'arch_timer: cp15 timer\(s\) running at ([0-9.]+)MHz', text):
+        mhz = float(re.search(r'running at ([0-9.]+)MHz', text)[1])
     elif re.match(r'time retrieve ', text):
         restore[cur] = float(text.split()[2])
     elif 'kho-memfd: reboot(LINUX_REBOOT_CMD_KEXEC)' in text:
@@ -149,8 +163,8 @@ base = sum(runs) / len(runs)
 noise = (sum((r - base) ** 2 for r in runs) / (len(runs) - 1)) ** 0.5
 print(f"blackout of a kexec with no memfd: {base * 1000:.0f} ms, standard deviation "
       f"{noise * 1000:.0f} ms ({len(runs)} kexecs)")
-print(f"{'size':>6} {'mode':>4} {'activate (ms)':>14} {'added blackout (ms)':>20} "
-      f"{'restore (ms)':>13} {'memcpy (ms)':>12}")
+print(f"{'size':>6} {'mode':>4} {'DT (B)':>7} {'tracker (B)':>12} {'activate (ms)':>14} "
+      f"{'early boot (ms)':>16} {'added blackout (ms)':>20} {'restore (ms)':>13} {'memcpy (ms)':>12}")
 rows = []
 for cfg in act:
     if cfg == '0' or cfg not in restore or cfg not in black:
@@ -158,9 +172,11 @@ for cfg in act:
     size, mode = cfg.split(':')
     b = nbytes(size)
     added = black[cfg][0] - base
-    rows.append((mode, b, act[cfg], added, restore[cfg]))
-    print(f"{size:>6} {mode:>4} {act[cfg] * 1000:>14.1f} {added * 1000:>20.1f} "
-          f"{restore[cfg] * 1000:>13.1f} {copy.get(b, float('nan')) * 1000:>12.1f}")
+    boot = early.get(cfg, 0) / mhz / 1000 if mhz else float('nan')
+    rows.append((mode, b, act[cfg], added, restore[cfg], boot))
+    print(f"{size:>6} {mode:>4} {dt.get(cfg, 0):>7} {tracker.get(cfg, 0):>12} {act[cfg] * 1000:>14.1f} "
+          f"{boot:>16.2f} {added * 1000:>20.1f} {restore[cfg] * 1000:>13.1f} "
+          f"{copy.get(b, float('nan')) * 1000:>12.1f}")
 def slope(pts):
     xs = [math.log(x) for x, _ in pts]
     ys = [math.log(max(y, 1e-3)) for _, y in pts]
@@ -180,6 +196,7 @@ for mode in sorted({r[0] for r in rows}):
     added = (f"{slope(above):.2f} over the {len(above)} sizes above twice the noise"
              if len(above) >= 2 else "none: within twice the noise but at one size at most")
     print(f"{mode}: growth exponent (log-log over size): activate {slope([(x[1], x[2]) for x in r]):.2f}, "
+          f"early boot {slope([(x[1], x[5]) for x in r]):.2f}, "
           f"restore {slope([(x[1], x[4]) for x in r]):.2f}, added blackout {added}")
     print(f"{mode}: per GiB at {top[1] >> 20} MiB: activate {top[2] / (top[1] / gib) * 1000:.0f} ms, "
           f"added blackout {top[3] / (top[1] / gib) * 1000:.0f} ms, "
@@ -206,9 +223,9 @@ ranges_bench()
 			echo "bench: $n ranges failed: $why (log: $log)"
 			exit 1
 		fi
-		entries=$(sed -n 's/.*kho: mem cache of \([0-9]*\) entries built in.*/\1/p' "$log" | head -1)
-		build=$(sed -n 's/.*kho: mem cache of [0-9]* entries built in \([0-9]*\) us.*/\1/p' "$log" | head -1)
-		cycles=$(sed -n 's/.*kho: handover: [0-9]* ranges reserved in \([0-9]*\) cycles.*/\1/p' "$log" | head -1)
+		entries=$(sed -n 's/.*kho: tracker of [0-9]* pages for \([0-9]*\) runs built in.*/\1/p' "$log" | head -1)
+		build=$(sed -n 's/.*kho: tracker of [0-9]* pages for [0-9]* runs built in \([0-9]*\) us.*/\1/p' "$log" | head -1)
+		cycles=$(sed -n 's/.*kho: handover: [0-9]* regions reserved in \([0-9]*\) cycles.*/\1/p' "$log" | head -1)
 		mhz=$(sed -n 's/.*arch_timer: cp15 timer(s) running at \([0-9.]*\)MHz.*/\1/p' "$log" | head -1)
 		echo -e "$n\t$entries\t$build\t$cycles\t$mhz" >> "$table"
 	done

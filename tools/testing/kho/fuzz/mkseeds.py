@@ -3,17 +3,33 @@
 #
 # Write the seed corpus of fuzz_handover: a handover shaped like kho_test's
 # (a node of 1028 ranges, one of them sub-page, and a nested node) with the
-# mem cache the kernel builds for it, then one copy per way the kernel's
-# damage knob (/sys/kernel/debug/kho/corrupt) or a hostile writer breaks
-# one. Each file is a little-endian u32 DT length, the DT, the mem cache.
+# tracker the kernel builds for it (also written one leaf a block), an
+# empty handover, one with folios that a memfd node accounts for in
+# "kho-pages" (right, one page short, overflowing, not a u64), then one copy per way the
+# kernel's damage knob (/sys/kernel/debug/kho/corrupt) or a hostile writer
+# breaks one. Each file is a little-endian u32 DT length, the DT, then the
+# pages of the tracker: page i is the page at physical address
+# FUZZ_PAGES + i * PAGE, as fuzz_handover.c maps them, and the DT root's
+# kho-tracker-v1 gives the address of the first block.
 #
 # usage: mkseeds.py DIR
 import os
 import struct
 import sys
 
-PAGE = 4096
+PAGE_SHIFT = 12
+PAGE = 1 << PAGE_SHIFT
 SCRATCH = (0x80000000, 0x4000000)
+# Where the fuzzer maps the input's pages (KHO_FUZZ_PAGES).
+FUZZ_PAGES = 0x100000000
+
+# The tracker's format: kernel/kexec_kho_internal.h.
+TRACKER_MAGIC = 0x316b7274206f686b
+MAX_ORDER = 20
+LEAF_BITS = PAGE * 8
+BLOCK_HEADER = struct.Struct('<QQIIQ')
+LEAF = struct.Struct('<QQII')
+LEAVES = (PAGE - BLOCK_HEADER.size) // LEAF.size
 
 
 class Fdt:
@@ -76,18 +92,107 @@ def cache_of(entries):
     return [(s, e - s) for s, e in out]
 
 
-def handover(entries, second_root=False, long_names=0):
+class Tracker:
+    """Preserved pages as the kernel's kho_preserved_*() record them."""
+
+    def __init__(self):
+        # (order, leaf index) -> the page of bits
+        self.bits = {}
+
+    def add(self, pfn, order):
+        index, bit = divmod(pfn >> order, LEAF_BITS)
+        page = self.bits.setdefault((order, index), bytearray(PAGE))
+        page[bit // 8] |= 1 << (bit % 8)
+
+    def add_range(self, addr, length):
+        """The fewest naturally aligned blocks, as the buddy allocator."""
+        pfn, end = addr // PAGE, (addr + length) // PAGE
+        while pfn < end:
+            order = MAX_ORDER
+            if pfn:
+                order = min(order, (pfn & -pfn).bit_length() - 1)
+            while pfn + (1 << order) > end:
+                order -= 1
+            self.add(pfn, order)
+            pfn += 1 << order
+
+    def layout(self, per_block=LEAVES):
+        """Blocks of leaves sorted by order, then first frame, at most
+        @per_block to a block; the blocks take the first pages of the
+        window, the pages of bits the next ones."""
+        keys = sorted(self.bits)
+        nr_blocks = -(-len(keys) // per_block)
+        leaves = [[FUZZ_PAGES + (nr_blocks + i) * PAGE,
+                   index * LEAF_BITS << order, order, 0]
+                  for i, (order, index) in enumerate(keys)]
+        blocks = []
+        for b in range(nr_blocks):
+            chunk = leaves[b * per_block:(b + 1) * per_block]
+            nxt = FUZZ_PAGES + (b + 1) * PAGE if b + 1 < nr_blocks else 0
+            blocks.append({'magic': TRACKER_MAGIC, 'next': nxt,
+                           'page_shift': PAGE_SHIFT, 'nr': len(chunk),
+                           'reserved': 0, 'leaf': chunk})
+        return Layout(blocks, [self.bits[k] for k in keys])
+
+
+class Layout:
+    """A written tracker, to damage before it is turned into pages."""
+
+    def __init__(self, blocks, bits):
+        self.blocks = blocks
+        self.bits = bits
+
+    def first(self):
+        return FUZZ_PAGES if self.blocks else 0
+
+    def pages(self):
+        out = b''
+        for b in self.blocks:
+            page = BLOCK_HEADER.pack(b['magic'], b['next'], b['page_shift'],
+                                     b['nr'], b['reserved'])
+            page += b''.join(LEAF.pack(*leaf) for leaf in b['leaf'])
+            out += page + b'\0' * (PAGE - len(page))
+        return out + b''.join(bytes(b) for b in self.bits)
+
+
+def tracker_of(entries, extra=()):
+    """The tracker of what @entries name, and of the ranges of @extra."""
+    t = Tracker()
+    for addr, length in cache_of(entries):
+        t.add_range(addr, length)
+    for addr, length in extra:
+        t.add_range(addr, length)
+    return t
+
+
+# Folios a memfd node hands over outside "mem" entries, as (pfn, order),
+# and the page of its file map: its "kho-pages" counts them.
+MEMFD_FOLIOS = [(0x50000, 2), (0x50008, 0), (0x50009, 0), (0x50100, 0)]
+MEMFD_PAGES = sum(1 << order for _, order in MEMFD_FOLIOS)
+
+
+def handover(entries, tracker=0, second_root=False, long_names=0,
+             memfds=()):
+    """@memfds: the raw kho-pages of each memfd node."""
     f = Fdt()
     f.begin('')
     f.prop('compatible', b'kho-v1\0')
-    f.begin('kho_test')
-    f.prop('compatible', b'kho-test-v1\0')
-    f.prop('seed', struct.pack('<Q', 0x6b686f))
-    f.prop('mem', mem(entries[:-1]))
-    f.begin('sub')
-    f.prop('mem', mem(entries[-1:]))
-    f.end()
-    f.end()
+    f.prop('kho-tracker-v1', struct.pack('<Q', tracker))
+    if entries:
+        f.begin('kho_test')
+        f.prop('compatible', b'kho-test-v1\0')
+        f.prop('seed', struct.pack('<Q', 0x6b686f))
+        f.prop('mem', mem(entries[:-1]))
+        f.begin('sub')
+        f.prop('mem', mem(entries[-1:]))
+        f.end()
+        f.end()
+    for token, pages in enumerate(memfds, 1):
+        f.begin('memfd-%016x' % token)
+        f.prop('compatible', b'kho-memfd-v2\0')
+        f.prop('token', struct.pack('<Q', token))
+        f.prop('kho-pages', pages)
+        f.end()
     for i in range(long_names):
         f.begin('n%d' % i)
         f.prop('a' * 2000, b'\0\0\0\1')
@@ -100,9 +205,9 @@ def handover(entries, second_root=False, long_names=0):
     return f
 
 
-def write(path, fdt_blob, cache):
+def write(path, fdt_blob, pages):
     with open(path, 'wb') as out:
-        out.write(struct.pack('<I', len(fdt_blob)) + fdt_blob + mem(cache))
+        out.write(struct.pack('<I', len(fdt_blob)) + fdt_blob + pages)
 
 
 def main():
@@ -112,27 +217,88 @@ def main():
     entries = [(base + i * 0x10000, 0x10000) for i in range(1024)]
     entries += [(base + 0x5000000 + i * 3 * PAGE, 2 * PAGE) for i in range(3)]
     entries += [(base + 0x6000100, 100)]
-    cache = cache_of(entries)
-    good = handover(entries).blob()
-    write(f'{out}/good', good, cache)
+    tracker = tracker_of(entries)
+    good_layout = tracker.layout()
+    good_pages = good_layout.pages()
+    good = handover(entries, good_layout.first()).blob()
+    write(f'{out}/good', good, good_pages)
+    # One leaf a block: walks that cross blocks, within an order and not.
+    chained = tracker.layout(per_block=1)
+    write(f'{out}/good_chained', handover(entries, chained.first()).blob(),
+          chained.pages())
+    write(f'{out}/empty', handover([]).blob(), b'')
+    # Folios no entry names, which a node's kho-pages accounts for.
+    memfd = tracker_of(entries)
+    for pfn, order in MEMFD_FOLIOS:
+        memfd.add(pfn, order)
+    memfd_layout = memfd.layout()
+    for name, memfds in (('memfd', [MEMFD_PAGES]),
+                         ('memfd_short', [MEMFD_PAGES - 1]),
+                         ('memfd_overflow', [1 << 63, 1 << 63])):
+        write(f'{out}/{name}',
+              handover(entries, memfd_layout.first(),
+                       memfds=[struct.pack('<Q', n) for n in memfds]).blob(),
+              memfd_layout.pages())
+    write(f'{out}/memfd_u32',
+          handover(entries, memfd_layout.first(),
+                   memfds=[struct.pack('<I', MEMFD_PAGES)]).blob(),
+          memfd_layout.pages())
+
+    def damaged(name, layout):
+        write(f'{out}/{name}', handover(entries, layout.first()).blob(),
+              layout.pages())
+
+    damaged('outside_ram', tracker_of(entries, [(1 << 46, PAGE)]).layout())
+    swapped = tracker.layout()
+    leaf = swapped.blocks[0]['leaf']
+    leaf[0], leaf[1] = leaf[1], leaf[0]
+    damaged('unsorted', swapped)
+    # The first page named, once at order 0 and once in an order-1 block.
+    overlap = tracker_of(entries)
+    pfn = entries[0][0] // PAGE
+    overlap.add(pfn, 0)
+    overlap.add(pfn & ~1, 1)
+    damaged('overlap', overlap.layout())
+    damaged('in_scratch', tracker_of(entries, [(SCRATCH[0], PAGE)]).layout())
+    truncated = tracker.layout()
+    truncated.blocks[0]['nr'] = LEAVES + 1
+    damaged('truncated', truncated)
+    damaged('unnamed',
+            tracker_of(entries, [(0x7ff00000, 16 * PAGE)]).layout())
+    loop = tracker.layout()
+    loop.blocks[0]['next'] = loop.first()
+    damaged('loop', loop)
+    magic = tracker.layout()
+    magic.blocks[0]['magic'] ^= 1
+    damaged('bad_magic', magic)
+    shift = tracker.layout()
+    shift.blocks[0]['page_shift'] = 16
+    damaged('page_shift', shift)
+    in_scratch = tracker.layout()
+    in_scratch.blocks[0]['leaf'][0][0] = SCRATCH[0]
+    damaged('bits_in_scratch', in_scratch)
+    misaligned = tracker.layout()
+    misaligned.blocks[0]['leaf'][0][1] += 1
+    damaged('misaligned', misaligned)
 
     bad = bytearray(good)
     bad[0:4] = struct.pack('>I', 0xdeadbeef)
-    write(f'{out}/bad_header', bytes(bad), cache)
-    write(f'{out}/compatible', good.replace(b'kho-v1', b'kho-v9'), cache)
-    write(f'{out}/totalsize', handover(entries).blob(PAGE), cache)
-    write(f'{out}/outside_ram', good, cache + [(1 << 46, PAGE)])
-    write(f'{out}/unsorted', good, [cache[1], cache[0]] + cache[2:])
-    write(f'{out}/overlap', good, [cache[0], (cache[0][0], cache[1][1])] +
-          cache[2:])
-    write(f'{out}/in_scratch', good, sorted(cache + [(SCRATCH[0], PAGE)]))
-    write(f'{out}/truncated', good, cache[:-1])
-    write(f'{out}/unnamed', good, cache + [(0x7ff00000, 16 * PAGE)])
-    write(f'{out}/second_root', handover(entries, second_root=True).blob(),
-          cache)
-    write(f'{out}/long_names', handover(entries, long_names=50).blob(), cache)
+    write(f'{out}/bad_header', bytes(bad), good_pages)
+    write(f'{out}/compatible', good.replace(b'kho-v1', b'kho-v9'),
+          good_pages)
+    write(f'{out}/totalsize',
+          handover(entries, good_layout.first()).blob(PAGE), good_pages)
+    write(f'{out}/second_root',
+          handover(entries, good_layout.first(), second_root=True).blob(),
+          good_pages)
+    write(f'{out}/long_names',
+          handover(entries, good_layout.first(), long_names=50).blob(),
+          good_pages)
     shared = [(base, 0x100000)] * 1000 + [(base, 100)]
-    write(f'{out}/shared_range', handover(shared).blob(), cache_of(shared))
+    shared_layout = tracker_of(shared).layout()
+    write(f'{out}/shared_range',
+          handover(shared, shared_layout.first()).blob(),
+          shared_layout.pages())
 
 
 main()

@@ -37,9 +37,10 @@ mem = lambda *e: b''.join(struct.pack('<QQ', a, l) for a, l in e)
 body = prop('compatible', b'kho-v1\0')
 body += node('kho_test', prop('compatible', b'kho-test-v1\0') +
              prop('mem', mem((0x80000000, 0x2000), (0x80001000, 0x3000))))
-body += node('memfd-0000000000000042', prop('compatible', b'kho-memfd-v1\0') +
+body += node('memfd-0000000000000042', prop('compatible', b'kho-memfd-v2\0') +
              prop('token', struct.pack('<Q', 0x42)) + prop('seals', struct.pack('<I', 3)) +
-             prop('mem', mem((0x90000000, 0x10000))))
+             prop('folios', struct.pack('<Q', 4)) + prop('map', struct.pack('<Q', 0x90000000)) +
+             prop('kho-pages', struct.pack('<Q', 16)))
 structure = node('', body) + struct.pack('>I', 9)
 off_struct = 40 + 16
 off_strings = off_struct + len(structure)
@@ -59,7 +60,8 @@ PY
 
 out=$("$dir/kho" dt "$dir/good.dtb") || { echo "FAIL: kho dt on a good DT: $out"; exit 1; }
 for want in '0x0000000080000000 +0x2000' '/* hands over 20480 bytes */' \
-	    'token = 0x42;' 'seals = 0x3;' '/* hands over 86016 bytes */'; do
+	    'token = 0x42;' 'seals = 0x3;' 'kho-pages = 0x10;' \
+	    '/* hands over 65536 bytes */' '/* hands over 86016 bytes */'; do
 	case "$out" in
 	*"$want"*) ;;
 	*) echo "FAIL: kho dt on a good DT does not show '$want':"; echo "$out"; bad=1 ;;

@@ -19,7 +19,8 @@
  *	fails); with kho_expect_gen=G on this kernel's command line, the first
  *	memfd must show the writer's pages of a generation after G. Then close
  *	them all and FINISH, or with -r hand them on as kexec does. With -p,
- *	write the physical address of each page of the first memfd to FILE.
+ *	write the physical address of each page of the first memfd to FILE,
+ *	and say how many of them are in huge folios (KPF_THP).
  *   kho-memfd bad
  *	every bad input of the outgoing side, and its errno
  *   kho-memfd bad-active
@@ -30,6 +31,9 @@
  *   kho-memfd reserved
  *	read "ADDRESS LENGTH" lines and print how many of their pages have
  *	KPF_RESERVED in /proc/kpageflags, as "RESERVED of PAGES pages reserved"
+ *   kho-memfd runs
+ *	read "ADDRESS LENGTH" lines and print how many runs of physically
+ *	contiguous memory they make, in their order
  *   kho-memfd copy SIZE
  *	the time memcpy() takes to copy SIZE bytes (in passes of at most
  *	1 GiB), what preserving a memfd of that size saves
@@ -37,7 +41,13 @@
  * A SIZE is a number of bytes with an optional K, M or G suffix; ",ro"
  * after it adds F_SEAL_WRITE to the F_SEAL_SHRINK | F_SEAL_GROW every memfd
  * gets, and then ",nx" makes it with MFD_NOEXEC_SEAL (mode 0666 and
- * F_SEAL_EXEC). KHO_MEMFD_TOKEN in the environment replaces 0x42 as the
+ * F_SEAL_EXEC); ",sparse" writes only the first page of every 256, leaving
+ * the rest holes, whose place (SEEK_DATA, SEEK_HOLE) and count (st_blocks)
+ * are checked too. With KHO_MEMFD_FRAGMENT=SIZE in the environment, hold
+ * first fills a memfd of SIZE that it keeps and punches every other page
+ * of it, so that the memfds it then fills take scattered pages: free memory
+ * as hours of churn leave it. KHO_MEMFD_TOKEN in the environment replaces
+ * 0x42 as the
  * first token. With KHO_MEMFD_TIMES in the environment, the time each step
  * takes goes to stderr as "time WHAT SECONDS", for the benchmark. Exits 0
  * when every check holds, 1 with a line saying which did not.
@@ -47,6 +57,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -73,11 +84,14 @@
 #define TOKEN		0x42
 #define MAX_MEMFDS	16
 #define SEALS		(F_SEAL_SHRINK | F_SEAL_GROW)
+/* A ",sparse" memfd has data in one page of every SPARSE_STRIDE. */
+#define SPARSE_STRIDE	256
 
 struct vm_memfd {
 	uint64_t token;
 	long size;
 	int seals;
+	bool sparse;
 	int fd;
 };
 
@@ -146,9 +160,13 @@ static void parse_sizes(char **arg, int n)
 			m->seals |= F_SEAL_WRITE;
 			end += 3;
 		}
-		if (!strcmp(end, ",nx")) {
+		if (!strncmp(end, ",nx", 3)) {
 			m->seals |= F_SEAL_EXEC;
 			end += 3;
+		}
+		if (!strcmp(end, ",sparse")) {
+			m->sparse = true;
+			end += 7;
 		}
 		if (*end || m->size <= 0) {
 			printf("FAIL bad size '%s'\n", arg[i]);
@@ -167,10 +185,123 @@ static void *map(struct vm_memfd *m, int prot)
 	return p;
 }
 
+/* Page @page of sparse @m, as it is written: its pattern. */
+static void sparse_page(struct vm_memfd *m, long page, uint64_t *w)
+{
+	long i, words = page_size / 8;
+
+	for (i = 0; i < words; i++)
+		w[i] = pattern(m->token, page * words + i);
+}
+
+/* A sparse memfd's pages of data: a page in every SPARSE_STRIDE. */
+static long sparse_pages(struct vm_memfd *m)
+{
+	long pages = (m->size + page_size - 1) / page_size;
+
+	return (pages + SPARSE_STRIDE - 1) / SPARSE_STRIDE;
+}
+
+static void fill_sparse(struct vm_memfd *m)
+{
+	uint64_t *w = malloc(page_size);
+	long page;
+
+	if (!w)
+		fail("malloc");
+	for (page = 0; page * page_size < m->size; page += SPARSE_STRIDE) {
+		sparse_page(m, page, w);
+		if (pwrite(m->fd, w, page_size, page * page_size) != page_size)
+			fail("pwrite");
+	}
+	free(w);
+}
+
+/*
+ * The number of bytes of sparse @m that differ from what fill_sparse()
+ * wrote, and its data where it should have holes, or holes where data:
+ * every hole is read through SEEK_DATA and SEEK_HOLE, not touched. Also
+ * its block count, which must be its pages of data.
+ */
+static long differing_sparse(struct vm_memfd *m)
+{
+	uint64_t *w = malloc(page_size), *got = malloc(page_size);
+	off_t data, hole, at = 0;
+	long n = 0, page = 0;
+	struct stat st;
+
+	if (!w || !got)
+		fail("malloc");
+	while ((data = lseek(m->fd, at, SEEK_DATA)) >= 0) {
+		hole = lseek(m->fd, data, SEEK_HOLE);
+		if (data != page * page_size || hole != data + page_size) {
+			printf("FAIL memfd %#llx: data at [%lld, %lld), want a page at %ld\n",
+			       (unsigned long long)m->token, (long long)data,
+			       (long long)hole, page * page_size);
+			exit(1);
+		}
+		sparse_page(m, page, w);
+		if (pread(m->fd, got, page_size, data) != page_size)
+			fail("pread");
+		n += memcmp(w, got, page_size) != 0;
+		page += SPARSE_STRIDE;
+		at = hole;
+	}
+	if (page / SPARSE_STRIDE != sparse_pages(m)) {
+		printf("FAIL memfd %#llx: %ld pages of data, want %ld\n",
+		       (unsigned long long)m->token, page / SPARSE_STRIDE,
+		       sparse_pages(m));
+		exit(1);
+	}
+	if (fstat(m->fd, &st) || st.st_blocks != sparse_pages(m) * page_size / 512) {
+		printf("FAIL memfd %#llx: %lld blocks, want %ld\n",
+		       (unsigned long long)m->token, (long long)st.st_blocks,
+		       sparse_pages(m) * page_size / 512);
+		exit(1);
+	}
+	free(w);
+	free(got);
+	return n;
+}
+
+/*
+ * Take SIZE of memory (KHO_MEMFD_FRAGMENT) in a memfd kept open, then give
+ * every other page back: what is filled next lands on scattered pages.
+ */
+static void fragment(void)
+{
+	const char *env = getenv("KHO_MEMFD_FRAGMENT");
+	struct vm_memfd filler = { 0 };
+	char *p;
+	long i;
+
+	if (!env)
+		return;
+	parse_sizes((char **)&env, 1);
+	filler = memfds[0];
+	filler.fd = memfd_create("filler", 0);
+	if (filler.fd < 0 || ftruncate(filler.fd, filler.size))
+		fail("filler memfd");
+	p = map(&filler, PROT_READ | PROT_WRITE);
+	for (i = 0; i < filler.size; i += page_size)
+		p[i] = 1;
+	munmap(p, filler.size);
+	for (i = page_size; i < filler.size; i += 2 * page_size)
+		if (fallocate(filler.fd, FALLOC_FL_PUNCH_HOLE |
+			      FALLOC_FL_KEEP_SIZE, i, page_size))
+			fail("fallocate");
+}
+
 static void fill(struct vm_memfd *m)
 {
-	uint64_t *w = map(m, PROT_READ | PROT_WRITE);
+	uint64_t *w;
 	long i;
+
+	if (m->sparse) {
+		fill_sparse(m);
+		return;
+	}
+	w = map(m, PROT_READ | PROT_WRITE);
 
 	for (i = 0; i < m->size / 8; i++)
 		w[i] = pattern(m->token, i);
@@ -187,9 +318,14 @@ static void fill(struct vm_memfd *m)
  */
 static long differing(struct vm_memfd *m, uint64_t *gen)
 {
-	const uint64_t *w = map(m, PROT_READ);
+	const uint64_t *w;
 	long i, words_per_page = page_size / 8, n = 0;
-	uint64_t last = w[0];
+	uint64_t last;
+
+	if (m->sparse)
+		return differing_sparse(m);
+	w = map(m, PROT_READ);
+	last = w[0];
 
 	for (i = 0; i < m->size / 8; i++) {
 		if (gen && i % words_per_page == 0) {
@@ -229,8 +365,16 @@ static void preserve(struct vm_memfd *m)
 
 static void hold(void)
 {
-	double start = now();
-	int i;
+	struct vm_memfd want[MAX_MEMFDS];
+	int i, n = nr_memfds;
+	double start;
+
+	/* fragment() parses its own size into memfds[0]. */
+	memcpy(want, memfds, sizeof(want));
+	fragment();
+	memcpy(memfds, want, sizeof(want));
+	nr_memfds = n;
+	start = now();
 
 	for (i = 0; i < nr_memfds; i++) {
 		struct vm_memfd *m = &memfds[i];
@@ -240,6 +384,9 @@ static void hold(void)
 		if (m->fd < 0 || ftruncate(m->fd, m->size))
 			fail("memfd");
 		fill(m);
+		/* What the next kernel must find: data, holes, st_blocks. */
+		if (m->sparse && differing_sparse(m))
+			fail("a sparse memfd as filled");
 		if (fcntl(m->fd, F_ADD_SEALS, m->seals))
 			fail("F_ADD_SEALS");
 	}
@@ -359,27 +506,36 @@ static uint64_t expected_generation(void)
 	return p ? strtoull(p + strlen("kho_expect_gen="), NULL, 0) : 0;
 }
 
-/* The physical address of each page of @m, one per line. */
-static void write_pages(struct vm_memfd *m, const char *path)
+/*
+ * The physical address of each page of @m, one per line; return how many
+ * are in huge folios (KPF_THP), while @m holds them.
+ */
+static long write_pages(struct vm_memfd *m, const char *path)
 {
 	const unsigned char *p = map(m, PROT_READ);
 	FILE *out = fopen(path, "w");
 	int pm = open("/proc/self/pagemap", O_RDONLY);
-	uint64_t e;
-	long i;
+	int kpf = open("/proc/kpageflags", O_RDONLY);
+	uint64_t e, pfn, flags;
+	long i, huge = 0;
 
-	if (!out || pm < 0)
+	if (!out || pm < 0 || kpf < 0)
 		fail("pagemap");
 	for (i = 0; i < (m->size + page_size - 1) / page_size; i++) {
 		(void)*(volatile const unsigned char *)(p + i * page_size);
 		if (pread(pm, &e, 8, ((uintptr_t)p / page_size + i) * 8) != 8)
 			fail("pagemap read");
-		fprintf(out, "0x%llx\n", (unsigned long long)
-			((e & ((1ULL << 55) - 1)) * page_size));
+		pfn = e & ((1ULL << 55) - 1);
+		if (pread(kpf, &flags, 8, pfn * 8) != 8)
+			fail("/proc/kpageflags read");
+		huge += flags >> 22 & 1;	/* KPF_THP */
+		fprintf(out, "0x%llx\n", (unsigned long long)(pfn * page_size));
 	}
 	fclose(out);
 	close(pm);
+	close(kpf);
 	munmap((void *)p, m->size);
+	return huge;
 }
 
 static int retrieve(struct vm_memfd *m)
@@ -395,7 +551,7 @@ static void check_memfd(struct vm_memfd *m, uint64_t expect_gen)
 {
 	struct kho_retrieve_fd again = { .size = sizeof(again),
 					 .token = m->token };
-	unsigned char *p;
+	unsigned char *p, b;
 	uint64_t gen;
 	struct stat st;
 	long n;
@@ -450,6 +606,21 @@ static void check_memfd(struct vm_memfd *m, uint64_t expect_gen)
 		}
 		return;
 	}
+	if (m->sparse) {
+		/* Writable, and the write lands; no hole is touched. */
+		if (pread(m->fd, &b, 1, 0) != 1)
+			fail("pread");
+		b ^= 0xff;
+		if (pwrite(m->fd, &b, 1, 0) != 1 || differing(m, NULL) != 1) {
+			printf("FAIL memfd %#llx: a write is lost\n",
+			       (unsigned long long)m->token);
+			exit(1);
+		}
+		b ^= 0xff;
+		if (pwrite(m->fd, &b, 1, 0) != 1)
+			fail("pwrite");
+		return;
+	}
 	/* Writable, and the write lands in the file. */
 	p = map(m, PROT_READ | PROT_WRITE);
 	p[m->size - 1] ^= 0xff;
@@ -489,6 +660,7 @@ static void retrieve_all(int argc, char **argv)
 	const char *cmdline = NULL;
 	struct kho_finish f = { .size = sizeof(f) };
 	uint64_t expect_gen = expected_generation();
+	long huge = 0;
 	double start;
 	int i;
 
@@ -518,9 +690,11 @@ static void retrieve_all(int argc, char **argv)
 		check_memfd(&memfds[i], i ? 0 : expect_gen);
 	report_time("check", start);
 	if (pages)
-		write_pages(&memfds[0], pages);
+		huge = write_pages(&memfds[0], pages);
 	printf("retrieved: %d memfds, sizes and seals kept, every byte intact",
 	       nr_memfds);
+	if (pages)
+		printf("; %ld pages of the first in huge folios", huge);
 	if (expect_gen)
 		printf("; the first written up to generation %llu",
 		       (unsigned long long)generation);
@@ -662,6 +836,7 @@ static void finish(void)
 		fail("KHO_IOC_FINISH");
 }
 
+/* Of the pages of the "ADDRESS LENGTH" lines read, how many are reserved. */
 static void count_reserved(void)
 {
 	unsigned long long addr, len, pfn, end, flags, pages = 0, reserved = 0;
@@ -679,6 +854,17 @@ static void count_reserved(void)
 		}
 	}
 	printf("%llu of %llu pages reserved\n", reserved, pages);
+}
+
+static void count_runs(void)
+{
+	unsigned long long addr, len, end = ~0ULL, runs = 0;
+
+	while (scanf("%llx %llx", &addr, &len) == 2) {
+		runs += addr != end;
+		end = addr + len;
+	}
+	printf("%llu\n", runs);
 }
 
 static void copy(const char *size)
@@ -730,6 +916,8 @@ int main(int argc, char **argv)
 		finish();
 	} else if (argc == 2 && !strcmp(argv[1], "reserved")) {
 		count_reserved();
+	} else if (argc == 2 && !strcmp(argv[1], "runs")) {
+		count_runs();
 	} else if (argc == 3 && !strcmp(argv[1], "copy")) {
 		copy(argv[2]);
 	} else {

@@ -14,7 +14,7 @@ case "$kho_stage" in
 	fail "kexec -e returned"
 	;;
 2)
-	for p in linux,kho-dt linux,kho-scratch linux,kho-mem; do
+	for p in linux,kho-dt linux,kho-scratch; do
 		fdt_hex /chosen $p > /dev/null && fail "/chosen/$p after an abort"
 	done
 	[ -e /sys/firmware/kho/dt ] && fail "/sys/firmware/kho/dt after an abort"

@@ -22,7 +22,7 @@ fi
 echo "kernel $stage: scratch $scratch"
 
 if [ "$stage" = 4 ]; then
-	for p in linux,kho-dt linux,kho-scratch linux,kho-mem; do
+	for p in linux,kho-dt linux,kho-scratch; do
 		chosen_range $p > /dev/null
 	done
 	pass

@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # With KHO active, kexec_file_load places every segment of the next kernel in
-# the scratch region, and /chosen tells the next kernel where the DT copy,
-# the scratch region and the mem cache are: one (address, size) pair each.
+# the scratch region, and /chosen tells the next kernel where the DT copy
+# and the scratch region are: one (address, size) pair each. The tracker
+# stays in preserved memory, outside the region, named by the DT's root.
 # The scratch placement takes precedence over CMA, which could hold them all.
 # cmdline: kho_scratch=64M kho_test.enable=1 cma=128M
 # timeout: 300
@@ -25,11 +26,12 @@ case "$kho_stage" in
 	[ $(($2)) -gt 0 ] || fail "empty DT copy"
 	expect_inside "DT copy" $1 $2 $base $len
 	[ $(($1 % 65536)) = 0 ] || fail "DT copy at $1 is not 64 KiB aligned"
-	set -- $(chosen_range linux,kho-mem)
-	[ $(($2)) -gt 0 ] && [ $(($2 % 16)) = 0 ] ||
-		fail "mem cache of $2 bytes: not a whole number of entries"
-	[ $(($2 / 16)) -le 1028 ] || fail "kho_test's 1028 ranges gave $(($2 / 16)) entries"
-	expect_inside "mem cache" $1 $2 $base $len
+	[ -e /proc/device-tree/chosen/linux,kho-mem ] &&
+		fail "/chosen still has linux,kho-mem"
+	tracker=$(dtc -q -I dtb -O dts /sys/firmware/kho/dt |
+		sed -n 's/^\tkho-tracker-v1 = <\(.*\)>;$/\1/p')
+	[ -n "$tracker" ] || fail "the KHO DT's root has no kho-tracker-v1"
+	expect_log "kho: handover: [0-9]+ regions reserved" 1
 
 	# Where the loader put the kernel and the initrd.
 	code=$(sed -n 's/^ *\([0-9a-f]*\)-\([0-9a-f]*\) : Kernel code$/0x\1 0x\2/p' /proc/iomem)

@@ -3,7 +3,7 @@
 # memory, or from a hostile loader): the handover is dropped with one line
 # before the DT is ever mapped, and the kernel boots normally. No kexec:
 # qemu boots the kernel with this /chosen.
-# dt: / { chosen { linux,kho-dt = <0x1 0x0 0x0 0x10000>; linux,kho-scratch = <0x0 0x40000000 0x0 0x20000000>; linux,kho-mem = <0x0 0x7e000000 0x0 0x1000>; }; };
+# dt: / { chosen { linux,kho-dt = <0x1 0x0 0x0 0x10000>; linux,kho-scratch = <0x0 0x40000000 0x0 0x20000000>; }; };
 # timeout: 120
 # tier: gate
 

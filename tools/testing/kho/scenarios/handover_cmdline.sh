@@ -34,7 +34,7 @@ mem_to()
 
 kept()
 {
-	expect_log "kho: handover: [0-9]+ ranges reserved" 1
+	expect_log "kho: handover: [0-9]+ regions reserved" 1
 	expect_log "kho: handover disabled" 0
 	expect_log "kho_test: restored 1028 ranges, 67130856 bytes: ok" 1
 	for p in $1; do

@@ -9,7 +9,7 @@
 # tier: full
 # covers: corruption debian
 
-kinds="bad_header compatible totalsize outside_ram unsorted overlap in_scratch truncated"
+kinds="bad_header compatible totalsize outside_ram unsorted overlap in_scratch truncated all_ram"
 
 # The reason each kind must be dropped for.
 reason()
@@ -18,10 +18,12 @@ reason()
 	bad_header)	echo "the DT has a bad header" ;;
 	compatible)	echo "the DT root is not compatible with kho-v1" ;;
 	totalsize)	echo "the DT is larger than its segment" ;;
-	outside_ram)	echo "a mem cache entry lies outside the RAM this kernel maps" ;;
-	unsorted|overlap) echo "the mem cache is not sorted, or has overlapping entries" ;;
-	in_scratch)	echo "a mem cache entry lies in the scratch region" ;;
-	truncated)	echo "the DT names memory the mem cache does not" ;;
+	outside_ram)	echo "the tracker preserves pages outside the RAM this kernel maps" ;;
+	unsorted)	echo "the tracker's leaves are not sorted" ;;
+	overlap)	echo "the tracker preserves a page twice" ;;
+	in_scratch)	echo "the tracker preserves pages of the scratch region" ;;
+	truncated)	echo "a tracker block holds no leaf, or more than fit" ;;
+	all_ram)	echo "the tracker leaves early boot no memory outside the scratch region" ;;
 	esac
 }
 

@@ -20,7 +20,7 @@ case "$kho_stage" in
 	fail "kexec -e returned"
 	;;
 2)
-	expect_log "kho: handover: [0-9]+ ranges reserved" 1
+	expect_log "kho: handover: [0-9]+ regions reserved" 1
 	expect_log "kho: handover disabled" 0
 	expect_log "kho_test: restored 1028 ranges, 67130856 bytes: ok" 1
 	free=$(dmesg | sed -n 's/.*kho: scratch region: \([0-9]*\) of \([0-9]*\) pages free/\1 \2/p')

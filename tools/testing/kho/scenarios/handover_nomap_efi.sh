@@ -20,7 +20,7 @@ case "$kho_stage" in
 	;;
 2)
 	expect_log "kho: handover disabled" 1
-	expect_log "kho: handover disabled: a mem cache entry lies outside the RAM this kernel maps\$" 1
+	expect_log "kho: handover disabled: the tracker preserves pages outside the RAM this kernel maps\$" 1
 	expect_log "kho_test: restored" 0
 	[ -e /sys/firmware/kho/dt ] && fail "/sys/firmware/kho/dt exists"
 	pass

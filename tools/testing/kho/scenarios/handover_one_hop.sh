@@ -24,7 +24,7 @@ case "$kho_stage" in
 	fail "kexec -e returned"
 	;;
 2)
-	expect_log "kho: handover: [0-9]+ ranges reserved" 1
+	expect_log "kho: handover: [0-9]+ regions reserved" 1
 	expect_log "kho_test: restored 1028 ranges, 67130856 bytes: ok" 1
 	expect_log "kho: handover disabled" 0
 	expect_log "kho: claim of \[0x0\+0x1000\) refused: not handed over" 1

@@ -151,45 +151,45 @@ meminfo()
 	sed -n "s/^$1: *\([0-9]*\) kB$/\1/p" /proc/meminfo
 }
 
-# wait_holder FILE: wait until the kho-memfd hold writing to FILE is ready
-# (filling a large memfd takes seconds under TCG); fail if it says anything
-# else.
+# wait_holder FILE [SECONDS]: wait until the kho-memfd hold writing to FILE
+# is ready (filling a large memfd takes seconds under TCG), for at most
+# SECONDS (60 unless given); fail if it says anything else.
 wait_holder()
 {
 	local i=0
 
-	while [ ! -s "$1" ] && [ $i -lt 600 ]; do
+	while [ ! -s "$1" ] && [ $i -lt $((${2:-60} * 10)) ]; do
 		sleep 0.1
 		i=$((i + 1))
 	done
 	expect_eq "holder" "$(cat "$1")" ready
 }
 
-# memfd_runs: the runs of the memfd nodes of the handed-over DT, "ADDRESS
-# LENGTH" a line.
+# memfd_runs: the folios of the handed-over memfds still waiting, from
+# their file maps, "ADDRESS LENGTH" a line.
 memfd_runs()
 {
-	kho dt --incoming |
-		sed -n '/memfd-/,/};/s/^\t*\(0x[0-9a-f]*\) +\(0x[0-9a-f]*\)$/\1 \2/p'
+	awk '{ print $3, $4 }' /sys/kernel/debug/kho/memfd_folios
 }
 
-# expect_pages_named FILE COUNT: FILE (kho-memfd retrieve -p) lists, one
-# per line, the pages of the retrieved memfd; they must be the COUNT pages
-# of the runs its node names in the handed-over DT, in order: the memfd was
-# rebuilt on the very pages the previous kernel pinned, nothing copied.
+# expect_pages_named FILE COUNT RUNS: FILE (kho-memfd retrieve -p) lists,
+# one per line, the pages of the retrieved memfd; they must be the COUNT
+# pages of RUNS (memfd_runs, saved before the retrieve), in order: the
+# memfd was rebuilt on the very pages the previous kernel pinned, nothing
+# copied.
 expect_pages_named()
 {
 	local a n o
 
-	memfd_runs | while read -r a n; do
+	while read -r a n; do
 		o=0
 		while [ $o -lt $((n)) ]; do
 			printf '0x%x\n' $((a + o))
 			o=$((o + 4096))
 		done
-	done > /tmp/want
+	done < "$3" > /tmp/want
 	expect_eq "pages named" "$(wc -l < /tmp/want)" "$2"
-	cmp -s "$1" /tmp/want || fail "the retrieved memfd's pages are not where the DT named them"
+	cmp -s "$1" /tmp/want || fail "the retrieved memfd's pages are not where its file map named them"
 }
 
 # page_size: the kernel's page size in bytes.

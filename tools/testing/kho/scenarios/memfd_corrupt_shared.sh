@@ -1,8 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0
-# A memfd node whose shortest run is moved onto another of its runs (they
-# add up to its size, but name pages that are not handed over to each
-# alone) is refused at RETRIEVE with EINVAL and one line, before any page
-# changes hands; it is listed malformed, and FINISH frees what it names.
+# A second memfd node with the file map of the first (the tracker still
+# preserves what the DT accounts for, but two memfds name the same folios):
+# each is refused at RETRIEVE with EINVAL and one line, before any page
+# changes hands; both are listed malformed then, and FINISH frees what they
+# name, each page once both references are dropped.
 # cmdline: kho_scratch=64M
 # timeout: 300
 # tier: full
@@ -18,19 +19,28 @@ if [ -z "$kho_stage" ]; then
 	fail "kexec -e returned"
 fi
 expect_log "kho: handover disabled" 0
-expect_eq "handed-over memfds" "$(cat /sys/firmware/kho/memfds)" "0x42 67108864 16384 waiting"
-out=$(kho-memfd retrieve 64M 2>&1) && fail "RETRIEVE of a damaged memfd succeeded"
-case "$out" in
-*"Invalid argument"*) ;;
-*) fail "RETRIEVE of a damaged memfd: $out" ;;
-esac
-expect_log "kho: memfd: memfd 0x42 of the handover is not retrieved: a run is not memory handed over to it alone\$" 1
-expect_eq "handed-over memfds" "$(cat /sys/firmware/kho/memfds)" "0x42 67108864 16384 malformed"
+both()
+{
+	expect_eq "handed-over memfds" "$(cat /sys/firmware/kho/memfds)" "0x42 67108864 16384 $1
+0x43 67108864 16384 $2"
+}
+both waiting waiting
 runs=$(memfd_runs)
-expect_eq "pages of the runs" "$(echo "$runs" | kho-memfd reserved)" "16384 of 16384 pages reserved"
+expect_eq "pages of the folios" "$(echo "$runs" | kho-memfd reserved)" "32768 of 32768 pages reserved"
+for token in 0x42 0x43; do
+	out=$(KHO_MEMFD_TOKEN=$token kho-memfd retrieve 64M 2>&1) &&
+		fail "RETRIEVE of memfd $token, whose folios another names, succeeded"
+	case "$out" in
+	*"Invalid argument"*) ;;
+	*) fail "RETRIEVE of memfd $token: $out" ;;
+	esac
+	expect_log "kho: memfd: memfd $token of the handover is not retrieved: a folio is not memory handed over to it alone\$" 1
+done
+both malformed malformed
+expect_eq "pages of the folios" "$(echo "$runs" | kho-memfd reserved)" "32768 of 32768 pages reserved"
 out=$(kho-memfd finish) || fail "$out"
-expect_log "kho: memfd: 1 memfds of the handover not retrieved were freed\$" 1
-expect_eq "handed-over memfds" "$(cat /sys/firmware/kho/memfds)" "0x42 67108864 16384 freed"
-# The pages two runs name included: each reference is dropped.
-expect_eq "pages of the runs" "$(echo "$runs" | kho-memfd reserved)" "0 of 16384 pages reserved"
+expect_log "kho: memfd: 2 memfds of the handover not retrieved were freed\$" 1
+both freed freed
+# Each page two memfds name: both references are dropped.
+expect_eq "pages of the folios" "$(echo "$runs" | kho-memfd reserved)" "0 of 32768 pages reserved"
 pass

@@ -17,6 +17,7 @@
 
 typedef uint8_t u8;
 typedef uint32_t u32;
+typedef uint32_t __u32;
 typedef uint64_t u64;
 typedef uint64_t __u64;
 typedef uint64_t phys_addr_t;
@@ -32,6 +33,14 @@ typedef uint64_t phys_addr_t;
 #define PAGE_ALIGN(x)	ALIGN((x), PAGE_SIZE)
 #define PAGE_ALIGN_DOWN(x)	ALIGN_DOWN((x), PAGE_SIZE)
 #define PAGE_ALIGNED(x)	(!((x) & (PAGE_SIZE - 1)))
+
+#define __aligned(x)	__attribute__((aligned(x)))
+
+/* Like the kernel's, undefined for 0: callers test the word first. */
+static inline unsigned long __ffs64(u64 word)
+{
+	return __builtin_ctzll(word);
+}
 
 #define min(a, b)	((a) < (b) ? (a) : (b))
 #define max(a, b)	((a) > (b) ? (a) : (b))
@@ -63,7 +72,9 @@ static inline void kvfree(const void *p)
 static inline void sort(void *base, size_t num, size_t size,
 			int (*cmp)(const void *, const void *), void *swap)
 {
-	qsort(base, num, size, cmp);
+	/* The kernel's takes an empty NULL array, qsort() does not. */
+	if (num)
+		qsort(base, num, size, cmp);
 }
 
 #endif /* _KHO_FUZZ_KERNEL_H */

@@ -131,6 +131,49 @@ bool kho_tracker_test(const struct kho_tracker_leaf *const *leaves,
 bool kho_tracker_holds(phys_addr_t phys, unsigned int order);
 struct folio *kho_adopt_folio(phys_addr_t phys, unsigned int order);
 
+/**
+ * struct kho_memfd_folio - one folio of a memfd's file map
+ * @index: the page offset of the folio in the file, a multiple of its size
+ * @phys: its physical address, or'ed with its order
+ */
+struct kho_memfd_folio {
+	__u64 index;
+	__u64 phys;
+};
+
+/**
+ * struct kho_memfd_map - one page of a memfd's file map
+ * @next: physical address of the next page, 0 for the last
+ * @nr: number of @folio in use, at least 1
+ * @folio: the folios, by increasing index across all pages
+ *
+ * A memfd node of the KHO DT (compatible "kho-memfd-v2") points to the
+ * first page; Documentation/kho/index.rst gives the format, which is ABI
+ * between kernels.
+ */
+struct kho_memfd_map {
+	__u64 next;
+	__u64 nr;
+	struct kho_memfd_folio folio[];
+};
+
+#define KHO_MEMFD_MAP_FOLIOS						\
+	((PAGE_SIZE - sizeof(struct kho_memfd_map)) /			\
+	 sizeof(struct kho_memfd_folio))
+#define KHO_MEMFD_ORDER_MASK	(PAGE_SIZE - 1)
+
+/* The folio at @f of a file map: its address and order. */
+static inline phys_addr_t kho_memfd_folio(const struct kho_memfd_folio *f,
+					  unsigned int *order)
+{
+	*order = f->phys & KHO_MEMFD_ORDER_MASK;
+	return f->phys & ~(phys_addr_t)KHO_MEMFD_ORDER_MASK;
+}
+
+size_t kho_file_map_check(u64 map, u64 nr_folios, u64 size,
+			  bool (*holds)(phys_addr_t phys, unsigned int order),
+			  struct kho_mem *extra, const char **why);
+
 #ifdef CONFIG_KEXEC_KHO_MEMFD
 int kho_memfd_scan(const void *fdt, struct kho_mem **extra, size_t *nr);
 #else

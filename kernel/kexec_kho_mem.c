@@ -8,8 +8,9 @@
  *
  * Also what reads a KHO DT and its mem cache without trusting them: the
  * DT's validation, on both sides of a kexec, the next kernel's check that
- * the cache covers the DT, and its count of who uses each page. None of it
- * needs more of the kernel than libfdt and an allocator, and
+ * the cache covers the DT, and its count of who uses each page; the checks
+ * of the tracker the DT points to, and of a memfd's file map against it.
+ * None of it needs more of the kernel than libfdt and an allocator, and
  * tools/testing/kho/fuzz builds this file for the host as it is.
  */
 
@@ -18,6 +19,8 @@
 #include <linux/kexec_handover.h>
 #include <linux/libfdt.h>
 #include <linux/mm.h>
+#include <linux/pagemap.h>
+#include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/sort.h>
 #include <linux/string.h>
@@ -904,6 +907,89 @@ bool kho_tracker_test(const struct kho_tracker_leaf *const *leaves,
 	return bits[bit / 64] & (1ULL << (bit % 64));
 }
 EXPORT_SYMBOL_IF_KUNIT(kho_tracker_test);
+
+/**
+ * kho_file_map_check() - is a memfd's file map sound?
+ * @map: physical address of the first page of the file map, 0 for none
+ * @nr_folios: the number of folios the memfd's node says the map lists
+ * @size: the file's size in bytes
+ * @holds: tells whether the previous kernel preserved the 2^@order pages
+ *	   at @phys as one block of that order (kho_tracker_holds())
+ * @extra: filled, in the map's order, with each page of the map followed
+ *	   by its folios; may be NULL to count them
+ * @why: set to what is wrong, for the log, if the map is not sound; left
+ *	 alone otherwise
+ *
+ * Each page of the map must be preserved as a page of its own and list 1
+ * to KHO_MEMFD_MAP_FOLIOS folios, no more in all than @nr_folios, and
+ * exactly as many by the last page. Each folio must be preserved as such,
+ * at its order, at most MAX_PAGECACHE_ORDER; its index must be a multiple
+ * of its size and below the end of the file; the folios must come in
+ * strictly increasing file order, without overlap, across all pages. A
+ * map whose pages loop lists a folio again, out of order: the check ends
+ * there. A page of the map is read only once @holds accepted it. The work
+ * is linear: one call of @holds and one phys_to_virt() per page of the
+ * map read, one call of @holds per folio.
+ *
+ * Return: the number of entries listed in @extra (or that would be), 0
+ * with *@why set if the map is not sound.
+ */
+size_t kho_file_map_check(u64 map, u64 nr_folios, u64 size,
+			  bool (*holds)(phys_addr_t phys, unsigned int order),
+			  struct kho_mem *extra, const char **why)
+{
+	/* Rounded up without the overflow of DIV_ROUND_UP() near 2^64. */
+	u64 pages = size / PAGE_SIZE + !!(size % PAGE_SIZE);
+	const struct kho_memfd_folio *f;
+	const struct kho_memfd_map *page;
+	u64 phys, next = 0, seen = 0, i;
+	unsigned int order;
+	phys_addr_t addr;
+	size_t nr = 0;
+
+	for (phys = map; phys; phys = page->next) {
+		if (!PAGE_ALIGNED(phys) || !holds(phys, 0)) {
+			*why = "a page of its file map is not handed over";
+			return 0;
+		}
+		page = phys_to_virt(phys);
+		if (!page->nr || page->nr > KHO_MEMFD_MAP_FOLIOS ||
+		    page->nr > nr_folios - seen) {
+			*why = "its file map lists more folios than it says, or a page of none";
+			return 0;
+		}
+		if (extra)
+			extra[nr] = (struct kho_mem){ phys, PAGE_SIZE };
+		nr++;
+		for (i = 0; i < page->nr; i++) {
+			f = &page->folio[i];
+			addr = kho_memfd_folio(f, &order);
+			if (order > MAX_PAGECACHE_ORDER || f->index < next ||
+			    f->index % (1ULL << order) || f->index >= pages) {
+				*why = "its folios are not in file order within its size";
+				return 0;
+			}
+			if (!holds(addr, order)) {
+				*why = "a folio is not handed over as such";
+				return 0;
+			}
+			next = f->index + (1ULL << order);
+			if (extra)
+				extra[nr] = (struct kho_mem){
+					addr, PAGE_SIZE << order
+				};
+			nr++;
+		}
+		seen += page->nr;
+		cond_resched();
+	}
+	if (seen != nr_folios) {
+		*why = "its file map lists fewer folios than it says";
+		return 0;
+	}
+	return nr;
+}
+EXPORT_SYMBOL_IF_KUNIT(kho_file_map_check);
 
 /**
  * kho_in_check_dt() - is a handed-over DT well formed?

@@ -22,8 +22,9 @@
  * after it has aborted the activation.
  *
  * The next kernel walks each file map at subsys_initcall, while it can ask
- * the tracker, and checks it: a memfd whose map is not sound holds nothing,
- * and its pages are freed with the others nobody names. A RETRIEVE checks
+ * the tracker, and checks it (kho_file_map_check(), which the host fuzzer
+ * builds too): a memfd whose map is not sound holds nothing, and its pages
+ * are freed with the others nobody names. A RETRIEVE checks
  * that every folio of the memfd is reserved for it alone before it touches
  * any, then makes each a folio of its order again and inserts it into a
  * new shmem file: nothing is copied, and large folios stay large. FINISH
@@ -60,33 +61,6 @@
 #define KHO_MEMFD_COMPATIBLE	"kho-memfd-v2"
 /* The format before the file map, which this kernel refuses by name. */
 #define KHO_MEMFD_V1_COMPATIBLE	"kho-memfd-v1"
-
-/**
- * struct kho_memfd_folio - one folio of a memfd's file map
- * @index: the page offset of the folio in the file, a multiple of its size
- * @phys: its physical address, or'ed with its order
- */
-struct kho_memfd_folio {
-	__u64 index;
-	__u64 phys;
-};
-
-/**
- * struct kho_memfd_map - one page of a memfd's file map
- * @next: physical address of the next page, 0 for the last
- * @nr: number of @folio in use, at least 1
- * @folio: the folios, by increasing index across all pages
- */
-struct kho_memfd_map {
-	__u64 next;
-	__u64 nr;
-	struct kho_memfd_folio folio[];
-};
-
-#define KHO_MEMFD_MAP_FOLIOS						\
-	((PAGE_SIZE - sizeof(struct kho_memfd_map)) /			\
-	 sizeof(struct kho_memfd_folio))
-#define KHO_MEMFD_ORDER_MASK	(PAGE_SIZE - 1)
 
 /**
  * struct kho_memfd - a memfd preserved through /dev/kho
@@ -513,74 +487,16 @@ static void __init kho_memfd_parse(const void *fdt, int node,
 		in->why = "it has seals this kernel does not know";
 }
 
-/* The folio at @f of a file map: its address and order. */
-static phys_addr_t kho_memfd_folio(const struct kho_memfd_folio *f,
-				   unsigned int *order)
-{
-	*order = f->phys & KHO_MEMFD_ORDER_MASK;
-	return f->phys & ~(phys_addr_t)KHO_MEMFD_ORDER_MASK;
-}
-
 /*
- * Walk @in's file map, checking it against the tracker: each page of the
- * map and each folio preserved as such, the folios in file order without
- * overlap, within the file, as many as the node says. With @extra, list
- * the map's pages and the folios there. A map whose pages loop repeats a
- * folio, out of order: the walk ends. Returns how many entries it would
- * list, or sets @in->why.
+ * Check @in's file map against the tracker (kho_file_map_check()); with
+ * @extra, list the map's pages and its folios there. Returns how many
+ * entries it would list, or sets @in->why.
  */
 static size_t __init kho_memfd_walk(struct kho_memfd_in *in,
 				    struct kho_mem *extra)
 {
-	u64 pages = DIV_ROUND_UP(in->size, PAGE_SIZE), next = 0, seen = 0;
-	const struct kho_memfd_map *map;
-	unsigned int order;
-	phys_addr_t addr;
-	size_t nr = 0;
-	u64 phys, i;
-
-	for (phys = in->map; phys; phys = map->next) {
-		if (!kho_tracker_holds(phys, 0)) {
-			in->why = "a page of its file map is not handed over";
-			return 0;
-		}
-		map = phys_to_virt(phys);
-		if (!map->nr || map->nr > KHO_MEMFD_MAP_FOLIOS ||
-		    map->nr > in->nr_folios - seen) {
-			in->why = "its file map lists more folios than it says, or a page of none";
-			return 0;
-		}
-		if (extra)
-			extra[nr] = (struct kho_mem){ phys, PAGE_SIZE };
-		nr++;
-		for (i = 0; i < map->nr; i++) {
-			addr = kho_memfd_folio(&map->folio[i], &order);
-			if (order > MAX_PAGECACHE_ORDER ||
-			    map->folio[i].index < next ||
-			    map->folio[i].index % (1ULL << order) ||
-			    map->folio[i].index >= pages) {
-				in->why = "its folios are not in file order within its size";
-				return 0;
-			}
-			if (!kho_tracker_holds(addr, order)) {
-				in->why = "a folio is not handed over as such";
-				return 0;
-			}
-			next = map->folio[i].index + (1ULL << order);
-			if (extra)
-				extra[nr] = (struct kho_mem){
-					addr, PAGE_SIZE << order
-				};
-			nr++;
-		}
-		seen += map->nr;
-		cond_resched();
-	}
-	if (seen != in->nr_folios) {
-		in->why = "its file map lists fewer folios than it says";
-		return 0;
-	}
-	return nr;
+	return kho_file_map_check(in->map, in->nr_folios, in->size,
+				  kho_tracker_holds, extra, &in->why);
 }
 
 static int kho_memfd_in_cmp(const void *a, const void *b)

@@ -3,7 +3,8 @@
  * KUnit suites for the KHO mem cache builder: hand-made cases with known
  * answers, the errors it must report, and random inputs of 100k ranges
  * checked against a brute-force model that marks every named page in a
- * bitmap.
+ * bitmap; and the check of a memfd's file map, on a sound map and on each
+ * kind of damage.
  */
 
 #include <kunit/test.h>
@@ -11,6 +12,7 @@
 #include <linux/kexec_handover.h>
 #include <linux/libfdt.h>
 #include <linux/mm.h>
+#include <linux/pagemap.h>
 #include <linux/prandom.h>
 #include <linux/vmalloc.h>
 
@@ -482,6 +484,193 @@ static void kho_mem_counts_shared_entries_once(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, log->users[0], SHARED_ENTRIES);
 }
 
+/* The largest folio of the page cache, and where the test's folios lie. */
+#define FILE_MAP_BIG		MAX_PAGECACHE_ORDER
+#define FILE_MAP_FOLIO(n)	((phys_addr_t)SZ_1G + (n) * SZ_64M)
+
+/* The blocks of order @order at @phys the file map tests' tracker holds. */
+struct file_map_block {
+	phys_addr_t phys;
+	unsigned int order;
+};
+
+static struct file_map_block file_map_blocks[5];
+
+static bool file_map_holds(phys_addr_t phys, unsigned int order)
+{
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(file_map_blocks); i++)
+		if (file_map_blocks[i].phys == phys &&
+		    file_map_blocks[i].order == order)
+			return true;
+	return false;
+}
+
+/*
+ * A sound file map of two pages, @map[0] with a folio of FILE_MAP_BIG at
+ * index 0 and one of order 0 after it, @map[1] with one of order 0 past a
+ * hole; the tracker holds the pages and the folios, which nobody touches.
+ * Sets the count and size its node would give.
+ */
+static void file_map_build(struct kho_memfd_map *map[2], u64 *nr_folios,
+			   u64 *size)
+{
+	memset(map[0], 0, PAGE_SIZE);
+	memset(map[1], 0, PAGE_SIZE);
+	map[0]->next = virt_to_phys(map[1]);
+	map[0]->nr = 2;
+	map[0]->folio[0].phys = FILE_MAP_FOLIO(0) | FILE_MAP_BIG;
+	map[0]->folio[1].index = 1 << FILE_MAP_BIG;
+	map[0]->folio[1].phys = FILE_MAP_FOLIO(1);
+	map[1]->nr = 1;
+	map[1]->folio[0].index = (1 << FILE_MAP_BIG) + 2;
+	map[1]->folio[0].phys = FILE_MAP_FOLIO(2);
+	file_map_blocks[0] = (struct file_map_block){ virt_to_phys(map[0]), 0 };
+	file_map_blocks[1] = (struct file_map_block){ virt_to_phys(map[1]), 0 };
+	file_map_blocks[2] = (struct file_map_block){
+		FILE_MAP_FOLIO(0), FILE_MAP_BIG
+	};
+	file_map_blocks[3] = (struct file_map_block){ FILE_MAP_FOLIO(1), 0 };
+	file_map_blocks[4] = (struct file_map_block){ FILE_MAP_FOLIO(2), 0 };
+	*nr_folios = 3;
+	/* The last folio's index is the file's last page. */
+	*size = ((1 << FILE_MAP_BIG) + 2) * P + 1;
+}
+
+static void expect_file_map_refused(struct kunit *test, u64 map,
+				    u64 nr_folios, u64 size, const char *want)
+{
+	const char *why = NULL;
+
+	KUNIT_EXPECT_EQ(test, kho_file_map_check(map, nr_folios, size,
+						 file_map_holds, NULL, &why),
+			0);
+	KUNIT_EXPECT_STREQ(test, why ?: "(accepted)", want);
+}
+
+static const char file_map_page_lost[] =
+	"a page of its file map is not handed over";
+static const char file_map_too_many[] =
+	"its file map lists more folios than it says, or a page of none";
+static const char file_map_disorder[] =
+	"its folios are not in file order within its size";
+static const char file_map_folio_lost[] = "a folio is not handed over as such";
+static const char file_map_too_few[] =
+	"its file map lists fewer folios than it says";
+
+/* A sound file map: its pages and folios listed in its order. */
+static void kho_mem_file_map_sound(struct kunit *test)
+{
+	struct kho_memfd_map *map[2];
+	struct kho_mem extra[5];
+	const char *why = NULL;
+	u64 nr_folios, size;
+	phys_addr_t first;
+
+	map[0] = kunit_kzalloc(test, PAGE_SIZE, GFP_KERNEL);
+	map[1] = kunit_kzalloc(test, PAGE_SIZE, GFP_KERNEL);
+	KUNIT_ASSERT_TRUE(test, map[0] && map[1]);
+	/* kmalloc() aligns a power of two to itself. */
+	KUNIT_ASSERT_TRUE(test, PAGE_ALIGNED(map[0]) && PAGE_ALIGNED(map[1]));
+	file_map_build(map, &nr_folios, &size);
+	first = virt_to_phys(map[0]);
+
+	KUNIT_EXPECT_EQ(test, kho_file_map_check(first, nr_folios, size,
+						 file_map_holds, NULL, &why),
+			5);
+	KUNIT_EXPECT_EQ(test, kho_file_map_check(first, nr_folios, size,
+						 file_map_holds, extra, &why),
+			5);
+	KUNIT_EXPECT_NULL(test, why);
+	KUNIT_EXPECT_EQ(test, extra[0].addr, first);
+	KUNIT_EXPECT_EQ(test, extra[0].len, P);
+	KUNIT_EXPECT_EQ(test, extra[1].addr, FILE_MAP_FOLIO(0));
+	KUNIT_EXPECT_EQ(test, extra[1].len, P << FILE_MAP_BIG);
+	KUNIT_EXPECT_EQ(test, extra[2].addr, FILE_MAP_FOLIO(1));
+	KUNIT_EXPECT_EQ(test, extra[2].len, P);
+	KUNIT_EXPECT_EQ(test, extra[3].addr, virt_to_phys(map[1]));
+	KUNIT_EXPECT_EQ(test, extra[3].len, P);
+	KUNIT_EXPECT_EQ(test, extra[4].addr, FILE_MAP_FOLIO(2));
+	KUNIT_EXPECT_EQ(test, extra[4].len, P);
+
+	/* A memfd of holes only has no map. */
+	KUNIT_EXPECT_EQ(test, kho_file_map_check(0, 0, size, file_map_holds,
+						 NULL, &why), 0);
+	KUNIT_EXPECT_NULL(test, why);
+	expect_file_map_refused(test, 0, 1, size, file_map_too_few);
+}
+
+/* Each kind of damage, on a map built anew, refused for what it is. */
+static void kho_mem_file_map_damaged(struct kunit *test)
+{
+	struct kho_memfd_map *map[2];
+	u64 nr_folios, size;
+	phys_addr_t first;
+
+	map[0] = kunit_kzalloc(test, PAGE_SIZE, GFP_KERNEL);
+	map[1] = kunit_kzalloc(test, PAGE_SIZE, GFP_KERNEL);
+	KUNIT_ASSERT_TRUE(test, map[0] && map[1]);
+	KUNIT_ASSERT_TRUE(test, PAGE_ALIGNED(map[0]) && PAGE_ALIGNED(map[1]));
+	first = virt_to_phys(map[0]);
+
+	file_map_build(map, &nr_folios, &size);
+	file_map_blocks[1].order = 1;
+	expect_file_map_refused(test, first, nr_folios, size,
+				file_map_page_lost);
+	file_map_build(map, &nr_folios, &size);
+	expect_file_map_refused(test, first + 8, nr_folios, size,
+				file_map_page_lost);
+
+	file_map_build(map, &nr_folios, &size);
+	map[1]->nr = 0;
+	expect_file_map_refused(test, first, nr_folios, size,
+				file_map_too_many);
+	file_map_build(map, &nr_folios, &size);
+	map[0]->nr = KHO_MEMFD_MAP_FOLIOS + 1;
+	expect_file_map_refused(test, first, U64_MAX, size, file_map_too_many);
+	file_map_build(map, &nr_folios, &size);
+	expect_file_map_refused(test, first, nr_folios - 1, size,
+				file_map_too_many);
+	expect_file_map_refused(test, first, nr_folios + 1, size,
+				file_map_too_few);
+
+	/* Swapped, overlapping, misaligned, past the end, too large. */
+	file_map_build(map, &nr_folios, &size);
+	swap(map[0]->folio[0], map[0]->folio[1]);
+	expect_file_map_refused(test, first, nr_folios, size,
+				file_map_disorder);
+	file_map_build(map, &nr_folios, &size);
+	map[0]->folio[1].index = 1;
+	expect_file_map_refused(test, first, nr_folios, size,
+				file_map_disorder);
+	file_map_build(map, &nr_folios, &size);
+	map[0]->folio[0].index = 1;
+	expect_file_map_refused(test, first, nr_folios, size,
+				file_map_disorder);
+	file_map_build(map, &nr_folios, &size);
+	expect_file_map_refused(test, first, nr_folios, size - 1,
+				file_map_disorder);
+	file_map_build(map, &nr_folios, &size);
+	map[0]->folio[0].phys += 1;
+	file_map_blocks[2].order = FILE_MAP_BIG + 1;
+	expect_file_map_refused(test, first, nr_folios, size,
+				file_map_disorder);
+
+	/* A loop repeats a folio, out of order, if the count lets it. */
+	file_map_build(map, &nr_folios, &size);
+	map[1]->next = first;
+	expect_file_map_refused(test, first, nr_folios, size,
+				file_map_too_many);
+	expect_file_map_refused(test, first, 2 * nr_folios, size,
+				file_map_disorder);
+
+	file_map_build(map, &nr_folios, &size);
+	file_map_blocks[2].order = FILE_MAP_BIG - 1;
+	expect_file_map_refused(test, first, nr_folios, size,
+				file_map_folio_lost);
+}
+
 static struct kunit_case kho_mem_cases[] = {
 	KUNIT_CASE_PARAM(kho_mem_known_answers, mem_gen_params),
 	KUNIT_CASE(kho_mem_no_mem_property),
@@ -494,6 +683,8 @@ static struct kunit_case kho_mem_cases[] = {
 	KUNIT_CASE(kho_mem_counts_shared_range_once),
 	KUNIT_CASE(kho_mem_counts_entries),
 	KUNIT_CASE(kho_mem_counts_shared_entries_once),
+	KUNIT_CASE(kho_mem_file_map_sound),
+	KUNIT_CASE(kho_mem_file_map_damaged),
 	{}
 };
 

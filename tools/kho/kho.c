@@ -575,7 +575,6 @@ static int cmd_status(int argc, char **argv)
 
 	if (argc > 1 && !incoming_only)
 		die("usage: kho status [--incoming]");
-	page_size = sysconf(_SC_PAGESIZE);
 	if (!incoming_only)
 		status_outgoing();
 	if (incoming_only || !access(KHO_IN_DT, R_OK))
@@ -620,6 +619,8 @@ static int cmd_active(const char *value)
 
 int main(int argc, char **argv)
 {
+	/* The pages a node's "kho-pages" counts, /proc/kpageflags' frames. */
+	page_size = sysconf(_SC_PAGESIZE);
 	if (argc >= 2 && !strcmp(argv[1], "status"))
 		return cmd_status(argc - 1, argv + 1);
 	if (argc >= 2 && !strcmp(argv[1], "dt"))

@@ -34,7 +34,21 @@
  *    preserve, and no other;
  *  - either way, kho_in_check_tracker() calls phys_to_virt() at most
  *    3b + l + s times for b blocks, l leaves and s set bits, counted apart
- *    (see tracker_bound()): its work is linear.
+ *    (see tracker_bound()): its work is linear;
+ *  - once it accepted the tracker, every node compatible with
+ *    "kho-memfd-v2" that has a u64 "size", "folios" and "map" has its
+ *    file map checked by kho_file_map_check(), asking kho_tracker_test()
+ *    over the tracker's leaves (as kho_tracker_holds() does). It accepts
+ *    exactly the maps that a reading of the map and of the tracker's bits
+ *    apart from it finds sound (read_file_map()), and then lists as many
+ *    entries as it counted: the map's pages, distinct and page-aligned,
+ *    and its folios, sorted by index without overlap, each index aligned
+ *    to the folio's order and inside the file, as many as the node says,
+ *    every page and folio preserved at its order by that reading of the
+ *    bits. When it refuses, it gives a reason, the one that reading finds
+ *    first. Either way it calls phys_to_virt() at most 2p + f times for
+ *    the p pages and f folios of the map read apart (see
+ *    check_file_map()): its work is linear.
  * A property that does not hold aborts, which libFuzzer reports. With
  * KHO_FUZZ_ACCEPTED set to a directory, every DT that activation accepts
  * (kho_dt_check() and kho_dt_check_unique()) is written there, for dtc to
@@ -46,6 +60,7 @@
 #include <linux/kernel.h>
 #include <linux/kexec_handover.h>
 #include <linux/mm.h>
+#include <linux/pagemap.h>
 #include <libfdt.h>
 
 #include "../../../../kernel/kexec_kho_internal.h"
@@ -449,6 +464,31 @@ static void check_tracker_runs(u64 tracker, const struct tracker_count *t,
 	check(pages == t->pages && pages == named + extra);
 }
 
+/*
+ * The leaves of an accepted tracker of @nr_leaves leaves, in its order (by
+ * order, then first frame), as kho_index_leaves() lists them for
+ * kho_tracker_test(): an array to free.
+ */
+static const struct kho_tracker_leaf **collect_leaves(u64 tracker,
+						      size_t nr_leaves)
+{
+	const struct kho_tracker_block *block;
+	const struct kho_tracker_leaf **leaves;
+	size_t n = 0;
+	unsigned int i;
+
+	leaves = malloc(nr_leaves * sizeof(*leaves) ?: 1);
+	for (; tracker; tracker = block->next) {
+		block = fuzz_map(tracker);
+		for (i = 0; i < block->nr; i++) {
+			check(n < nr_leaves);
+			leaves[n++] = &block->leaf[i];
+		}
+	}
+	check(n == nr_leaves);
+	return leaves;
+}
+
 /* The first bit of @bits that is @set, KHO_TRACKER_LEAF_BITS if none. */
 static u64 first_bit(const u64 *bits, bool set)
 {
@@ -470,20 +510,12 @@ static u64 first_bit(const u64 *bits, bool set)
 static void check_tracker_test(u64 tracker, size_t nr_leaves)
 {
 	const struct kho_tracker_leaf **leaves, *l, *next;
-	const struct kho_tracker_block *block;
-	size_t n = 0, i;
+	size_t n, i;
 	u64 span, bit;
 	bool want;
 
-	leaves = malloc(nr_leaves * sizeof(*leaves) ?: 1);
-	for (; tracker; tracker = block->next) {
-		block = fuzz_map(tracker);
-		for (i = 0; i < block->nr; i++) {
-			check(n < nr_leaves);
-			leaves[n++] = &block->leaf[i];
-		}
-	}
-	check(n == nr_leaves);
+	leaves = collect_leaves(tracker, nr_leaves);
+	n = nr_leaves;
 	for (i = 0; i < n; i += n / 64 + 1) {
 		l = leaves[i];
 		span = (u64)KHO_TRACKER_LEAF_BITS << l->order;
@@ -508,6 +540,283 @@ static void check_tracker_test(u64 tracker, size_t nr_leaves)
 				       l->order) == want);
 	}
 	free(leaves);
+}
+
+/*
+ * The tracker's leaves while its memfds' file maps are checked: the next
+ * kernel asks kho_tracker_test() over them through kho_tracker_holds(),
+ * the fuzzer through fuzz_holds().
+ */
+static const struct kho_tracker_leaf **fuzz_leaves;
+static size_t fuzz_nr_leaves;
+
+static bool fuzz_holds(phys_addr_t phys, unsigned int order)
+{
+	return PAGE_ALIGNED(phys) &&
+	       kho_tracker_test(fuzz_leaves, fuzz_nr_leaves, phys / PAGE_SIZE,
+				order);
+}
+
+/*
+ * Is the block of 2^@order pages at @phys preserved at that order? Found
+ * without kho_tracker_test(): a scan of every leaf, then the bit.
+ */
+static bool preserved(u64 phys, unsigned int order)
+{
+	const struct kho_tracker_leaf *l;
+	u64 pfn = phys / PAGE_SIZE, bit;
+	size_t i;
+
+	if (!PAGE_ALIGNED(phys) || order > KHO_TRACKER_MAX_ORDER)
+		return false;
+	for (i = 0; i < fuzz_nr_leaves; i++) {
+		l = fuzz_leaves[i];
+		if (l->order != order || pfn < l->first_pfn ||
+		    pfn - l->first_pfn >= (u64)KHO_TRACKER_LEAF_BITS << order ||
+		    (pfn - l->first_pfn) % (1ULL << order))
+			continue;
+		bit = (pfn - l->first_pfn) >> order;
+		return ((const u64 *)fuzz_map(l->bitmap))[bit / 64] >>
+		       (bit % 64) & 1;
+	}
+	return false;
+}
+
+/**
+ * struct file_map - a file map as the input's pages hold it, read without
+ * the code under test
+ * @why: what kho_file_map_check() must say is wrong, NULL if it is sound
+ * @pages: pages of the map read: the walk stops after the first page it
+ *	   reads a second time (a loop), at a page whose count is 0 or more
+ *	   than fit, or at the last page
+ * @folios: entries in those pages
+ * @list: each page read, then its folios, in map order (in full only for
+ *	  a sound map)
+ * @index: per entry of @list, the folio's index, U64_MAX for a page
+ * @nr: entries in @list
+ * @room: room in @list and @index
+ */
+struct file_map {
+	const char *why;
+	size_t pages;
+	size_t folios;
+	struct kho_mem *list;
+	u64 *index;
+	size_t nr;
+	size_t room;
+};
+
+static void file_map_add(struct file_map *m, u64 addr, u64 len, u64 index)
+{
+	if (m->nr == m->room) {
+		m->room = 2 * m->room + 16;
+		m->list = realloc(m->list, m->room * sizeof(*m->list));
+		m->index = realloc(m->index, m->room * sizeof(*m->index));
+	}
+	m->list[m->nr] = (struct kho_mem){ addr, len };
+	m->index[m->nr++] = index;
+}
+
+/* The first thing wrong with a file map is what it is refused for. */
+static void file_map_fails(struct file_map *m, const char *why)
+{
+	if (!m->why)
+		m->why = why;
+}
+
+/*
+ * Read the file map at @phys of a memfd of @size bytes said to list
+ * @nr_folios folios into @m, and decide whether it is sound, and if not
+ * for what, checking in the order of the format: each page is preserved
+ * at order 0, then lists 1 to KHO_MEMFD_MAP_FOLIOS folios, no more than
+ * are left of @nr_folios; each folio then has an order up to
+ * MAX_PAGECACHE_ORDER, an index aligned to it, past the folio before and
+ * inside the file, then is preserved at that order; in the end the pages
+ * list @nr_folios. Pages are told apart by their place in the window:
+ * any page outside it reads as zeros, a count of 0. A page read again
+ * lists a folio read before: the walk stops there.
+ */
+static void read_file_map(u64 phys, u64 nr_folios, u64 size,
+			  struct file_map *m)
+{
+	u64 end = size / PAGE_SIZE + !!(size % PAGE_SIZE), next = 0, total = 0;
+	bool *seen = calloc(fuzz_nr_pages ?: 1, sizeof(*seen)), again = false;
+	const struct kho_memfd_folio *f;
+	const struct kho_memfd_map *p;
+	unsigned int order;
+	u64 page, i;
+
+	memset(m, 0, sizeof(*m));
+	for (; phys && !again; phys = p->next) {
+		page = (phys - KHO_FUZZ_PAGES) / PAGE_SIZE;
+		if (phys >= KHO_FUZZ_PAGES && page < fuzz_nr_pages) {
+			again = seen[page];
+			seen[page] = true;
+		}
+		m->pages++;
+		if (!preserved(phys, 0))
+			file_map_fails(m, "a page of its file map is not handed over");
+		p = fuzz_map(phys & ~(PAGE_SIZE - 1));
+		if (!p->nr || p->nr > KHO_MEMFD_MAP_FOLIOS ||
+		    total + p->nr > nr_folios)
+			file_map_fails(m, "its file map lists more folios than it says, or a page of none");
+		if (!p->nr || p->nr > KHO_MEMFD_MAP_FOLIOS)
+			break;
+		file_map_add(m, phys, PAGE_SIZE, U64_MAX);
+		m->folios += p->nr;
+		total += p->nr;
+		for (i = 0; i < p->nr; i++) {
+			f = &p->folio[i];
+			order = f->phys % PAGE_SIZE;
+			if (order > MAX_PAGECACHE_ORDER || f->index < next ||
+			    f->index % (1ULL << order) || f->index >= end) {
+				file_map_fails(m, "its folios are not in file order within its size");
+				continue;
+			}
+			if (!preserved(f->phys - order, order))
+				file_map_fails(m, "a folio is not handed over as such");
+			next = f->index + (1ULL << order);
+			file_map_add(m, f->phys - order, PAGE_SIZE << order,
+				     f->index);
+		}
+	}
+	if (total != nr_folios)
+		file_map_fails(m, "its file map lists fewer folios than it says");
+	free(seen);
+}
+
+static int u64_cmp(const void *a, const void *b)
+{
+	u64 x = *(const u64 *)a, y = *(const u64 *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * kho_file_map_check() of one memfd node, whose file map read_file_map()
+ * read into @m: it accepts the sound maps and only those, and refuses the
+ * others for their first fault. When it accepts, it lists as many entries
+ * as it counted, the map's pages and folios as @m has them: the pages
+ * distinct and page-aligned, the folios sorted by index without overlap,
+ * each index aligned to the folio's order and inside the file, the count
+ * the node's, every page and folio preserved at its order as preserved()
+ * finds. Its work is linear: it calls phys_to_virt() at most 2p + f times
+ * for the p pages and f folios @m read.
+ */
+static void check_file_map(u64 map, u64 nr_folios, u64 size,
+			   const struct file_map *m)
+{
+	u64 end = size / PAGE_SIZE + !!(size % PAGE_SIZE), next = 0;
+	const char *why = NULL, *why_list = NULL;
+	size_t n, i, nr_pages = 0, folios = 0;
+	unsigned long calls, bound;
+	struct kho_mem *list;
+	unsigned int order;
+	u64 *pages;
+
+	/*
+	 * Per page it reads: a call of fuzz_holds(), where kho_tracker_test()
+	 * maps the leaf's bits if it finds the leaf, then phys_to_virt() of
+	 * the page; per folio it reads, a call of fuzz_holds(). It follows
+	 * the pages read_file_map() read, and stops at the latest where that
+	 * stopped: at a page whose count is wrong, or at the first page it
+	 * reads again, whose first folio comes before the last one read.
+	 */
+	bound = 2 * m->pages + m->folios;
+	calls = kho_fuzz_virt_calls;
+	n = kho_file_map_check(map, nr_folios, size, fuzz_holds, NULL, &why);
+	calls = kho_fuzz_virt_calls - calls;
+	if (calls > bound) {
+		fprintf(stderr, "%lu phys_to_virt() calls for a file map of %zu pages, %zu folios\n",
+			calls, m->pages, m->folios);
+		check(calls <= bound);
+	}
+	if (why || m->why) {
+		if (!why || !m->why || strcmp(why, m->why))
+			fprintf(stderr, "file map refused for \"%s\", not \"%s\"\n",
+				why ?: "", m->why ?: "");
+		check(why && m->why && !strcmp(why, m->why));
+		check(*why && !n);
+		return;
+	}
+
+	/* Sized as counted: ASan finds an entry written past the count. */
+	list = malloc(n * sizeof(*list) ?: 1);
+	pages = malloc(n * sizeof(*pages) ?: 1);
+	check(kho_file_map_check(map, nr_folios, size, fuzz_holds, list,
+				 &why_list) == n);
+	check(!why_list && n == m->nr);
+	for (i = 0; i < n; i++) {
+		check(list[i].addr == m->list[i].addr &&
+		      list[i].len == m->list[i].len);
+		if (m->index[i] == U64_MAX) {
+			check(list[i].addr && PAGE_ALIGNED(list[i].addr) &&
+			      list[i].len == PAGE_SIZE);
+			check(preserved(list[i].addr, 0));
+			pages[nr_pages++] = list[i].addr;
+			continue;
+		}
+		order = __builtin_ctzll(list[i].len / PAGE_SIZE);
+		check(list[i].len == PAGE_SIZE << order &&
+		      order <= MAX_PAGECACHE_ORDER);
+		check(m->index[i] >= next && !(m->index[i] % (1ULL << order)) &&
+		      m->index[i] < end);
+		check(preserved(list[i].addr, order));
+		next = m->index[i] + (1ULL << order);
+		folios++;
+	}
+	check(folios == nr_folios);
+	qsort(pages, nr_pages, sizeof(*pages), u64_cmp);
+	for (i = 1; i < nr_pages; i++)
+		check(pages[i] != pages[i - 1]);
+	free(pages);
+	free(list);
+}
+
+static bool get_u64(const void *fdt, int node, const char *name, u64 *val)
+{
+	const void *prop;
+	int len;
+
+	prop = fdt_getprop(fdt, node, name, &len);
+	if (!prop || len != sizeof(*val))
+		return false;
+	memcpy(val, prop, sizeof(*val));
+	return true;
+}
+
+/*
+ * Every node compatible with exactly "kho-memfd-v2" that has a u64 size,
+ * folios and map, at any depth: its file map checked against the
+ * accepted tracker at @tracker, of @nr_leaves leaves.
+ */
+static void check_memfds(const void *fdt, u64 tracker, size_t nr_leaves)
+{
+	static const char compatible[] = "kho-memfd-v2";
+	u64 size, folios, map;
+	int node, depth = 0, len;
+	struct file_map m;
+	const char *prop;
+
+	fuzz_leaves = collect_leaves(tracker, nr_leaves);
+	fuzz_nr_leaves = nr_leaves;
+	for (node = 0; node >= 0; node = fdt_next_node(fdt, node, &depth)) {
+		prop = fdt_getprop(fdt, node, "compatible", &len);
+		if (!prop || len != sizeof(compatible) ||
+		    memcmp(prop, compatible, len))
+			continue;
+		if (!get_u64(fdt, node, "size", &size) ||
+		    !get_u64(fdt, node, "folios", &folios) ||
+		    !get_u64(fdt, node, "map", &map))
+			continue;
+		read_file_map(map, folios, size, &m);
+		check_file_map(map, folios, size, &m);
+		free(m.list);
+		free(m.index);
+	}
+	free(fuzz_leaves);
+	fuzz_leaves = NULL;
+	fuzz_nr_leaves = 0;
 }
 
 /* The next kernel's checks of the DT and of the tracker it points to. */
@@ -556,6 +865,7 @@ static void check_in(const void *fdt, size_t dt_len, bool dt_ok,
 	check(!cache_err);
 	check_tracker_runs(tracker, &t, cache, nr, extra, own, nr_own);
 	free(own);
+	check_memfds(fdt, tracker, t.leaves);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -12,6 +12,16 @@
 # FUZZ_PAGES + i * PAGE, as fuzz_handover.c maps them, and the DT root's
 # kho-tracker-v1 gives the address of the first block.
 #
+# Then memfds with a file map (kho-memfd-v2: size, folios, map), whose
+# pages follow the tracker's: a good one of a few pages, with order-0 and
+# order-9 folios, its pages and folios in the tracker and in its
+# "kho-pages"; one whose pages are full; two memfds; and one copy per way
+# a file map can be wrong: a page not preserved, a folio preserved at
+# another order, folios out of order, an index past the size, a loop, a
+# page of none or of more than fit, a count short or long, an order above
+# MAX_PAGECACHE_ORDER. Each keeps the tracker as the DT accounts for it,
+# so that the fuzzer reaches the file map's check.
+#
 # usage: mkseeds.py DIR
 import os
 import struct
@@ -171,9 +181,113 @@ MEMFD_FOLIOS = [(0x50000, 2), (0x50008, 0), (0x50009, 0), (0x50100, 0)]
 MEMFD_PAGES = sum(1 << order for _, order in MEMFD_FOLIOS)
 
 
+# A memfd's file map: kernel/kexec_kho_internal.h.
+MAP_HEADER = struct.Struct('<QQ')
+MAP_FOLIO = struct.Struct('<QQ')
+MAP_FOLIOS = (PAGE - MAP_HEADER.size) // MAP_FOLIO.size
+# The kernel's on arm64 with 4 KiB pages and THP (include/linux/pagemap.h).
+MAX_PAGECACHE_ORDER = 9
+
+
+class FileMap:
+    """A memfd of @size bytes whose file map has @pages, each a list of
+    (index, pfn, order); @folios is what its node says, by default the
+    folios listed; @counts gives the count some pages say, by default
+    their folios. @loop points the last page back at the first,
+    @unpreserved are pages of the map the tracker leaves out, @preserve
+    gives the blocks, as (pfn, order), the tracker has for a folio."""
+
+    def __init__(self, pages, size, folios=None, counts=None, loop=False,
+                 unpreserved=(), preserve=None):
+        self.pages = pages
+        self.size = size
+        self.folios = (sum(len(p) for p in pages) if folios is None
+                       else folios)
+        self.counts = counts or {}
+        self.loop = loop
+        self.unpreserved = unpreserved
+        self.preserve = preserve or (lambda pfn, order: [(pfn, order)])
+        self.addrs = []
+
+    def track(self, tracker):
+        for k, addr in enumerate(self.addrs):
+            if k not in self.unpreserved:
+                tracker.add(addr // PAGE, 0)
+        for page in self.pages:
+            for _, pfn, order in page:
+                for block in self.preserve(pfn, order):
+                    tracker.add(*block)
+
+    def raw(self):
+        out = b''
+        for k, page in enumerate(self.pages):
+            if k + 1 < len(self.addrs):
+                nxt = self.addrs[k + 1]
+            else:
+                nxt = self.addrs[0] if self.loop else 0
+            raw = MAP_HEADER.pack(nxt, self.counts.get(k, len(page)))
+            raw += b''.join(MAP_FOLIO.pack(index, pfn * PAGE | order)
+                            for index, pfn, order in page)
+            out += raw + b'\0' * (PAGE - len(raw))
+        return out
+
+
+# Folios of order 0 and 9 across three pages of a file map, and the size
+# of the file they fill up to its last page.
+FILE_MAP = [
+    [(0, 0x50000, 9), (512, 0x50400, 0), (514, 0x50401, 0)],
+    [(1024, 0x50600, 9), (1600, 0x50402, 0)],
+    [(2048, 0x50800, 9), (2560, 0x50403, 0)],
+]
+FILE_SIZE = 2561 * PAGE - 100
+# A small handover around the memfds, so that their seeds stay small.
+MEMFD_ENTRIES = [(0x40000000, 0x10000), (0x40100000, 100)]
+
+
+def preserved_pages(tracker):
+    return sum(bin(int.from_bytes(bits, 'little')).count('1') << order
+               for (order, _), bits in tracker.bits.items())
+
+
+def file_map_seed(path, files, entries=MEMFD_ENTRIES):
+    """A handover of @entries and of the memfds @files, their file maps in
+    the pages after the tracker's, which preserves them; the memfds'
+    kho-pages account for every page it preserves that no entry names."""
+    first = 0
+    while True:
+        at = first
+        for f in files:
+            f.addrs = [FUZZ_PAGES + (at + k) * PAGE
+                       for k in range(len(f.pages))]
+            at += len(f.pages)
+        tracker = tracker_of(entries)
+        for f in files:
+            f.track(tracker)
+        layout = tracker.layout()
+        pages = layout.pages()
+        if len(pages) // PAGE == first:
+            break
+        first = len(pages) // PAGE
+    named = sum(n for _, n in cache_of(entries)) // PAGE
+    extra = preserved_pages(tracker) - named
+    nodes = []
+    for token, f in enumerate(files, 0x42):
+        nodes.append([('token', struct.pack('<Q', token)),
+                      ('size', struct.pack('<Q', f.size)),
+                      ('seals', struct.pack('<I', 0)),
+                      ('folios', struct.pack('<Q', f.folios)),
+                      ('map', struct.pack('<Q', f.addrs[0] if f.pages
+                                          else 0)),
+                      ('kho-pages', struct.pack('<Q', extra))])
+        extra = 0
+    write(path, handover(entries, layout.first(), files=nodes).blob(),
+          pages + b''.join(f.raw() for f in files))
+
+
 def handover(entries, tracker=0, second_root=False, long_names=0,
-             memfds=()):
-    """@memfds: the raw kho-pages of each memfd node."""
+             memfds=(), files=()):
+    """@memfds: the raw kho-pages of each memfd node; @files: the
+    properties of each memfd node with a file map, after its compatible."""
     f = Fdt()
     f.begin('')
     f.prop('compatible', b'kho-v1\0')
@@ -192,6 +306,13 @@ def handover(entries, tracker=0, second_root=False, long_names=0,
         f.prop('compatible', b'kho-memfd-v2\0')
         f.prop('token', struct.pack('<Q', token))
         f.prop('kho-pages', pages)
+        f.end()
+    for props in files:
+        token = struct.unpack('<Q', dict(props)['token'])[0]
+        f.begin('memfd-%016x' % token)
+        f.prop('compatible', b'kho-memfd-v2\0')
+        for name, value in props:
+            f.prop(name, value)
         f.end()
     for i in range(long_names):
         f.begin('n%d' % i)
@@ -294,6 +415,52 @@ def main():
     write(f'{out}/long_names',
           handover(entries, good_layout.first(), long_names=50).blob(),
           good_pages)
+    # Memfds with a file map, good and damaged.
+    file_map_seed(f'{out}/file_map', [FileMap(FILE_MAP, FILE_SIZE)])
+    full = [[(i, 0x60000 + i, 0) for i in range(MAP_FOLIOS)],
+            [(512, 0x60200, 9)]]
+    file_map_seed(f'{out}/file_map_full', [FileMap(full, 1024 * PAGE)])
+    # A page that says it holds a folio more than fit, which the next
+    # page's header would be.
+    file_map_seed(f'{out}/file_map_overfull',
+                  [FileMap(full, 1024 * PAGE, counts={0: MAP_FOLIOS + 1})])
+    file_map_seed(f'{out}/file_map_two',
+                  [FileMap(FILE_MAP, FILE_SIZE),
+                   FileMap([[(3, 0x60000, 0)]], 4 * PAGE)])
+    file_map_seed(f'{out}/file_map_none', [FileMap([], 0)])
+    file_map_seed(f'{out}/file_map_page_unpreserved',
+                  [FileMap(FILE_MAP, FILE_SIZE, unpreserved={1})])
+
+    def halves(pfn, order):
+        if (pfn, order) != (0x50600, 9):
+            return [(pfn, order)]
+        return [(pfn, 8), (pfn + 256, 8)]
+
+    file_map_seed(f'{out}/file_map_folio_order',
+                  [FileMap(FILE_MAP, FILE_SIZE, preserve=halves)])
+    unordered = [list(p) for p in FILE_MAP]
+    unordered[0][0], unordered[0][1] = unordered[0][1], unordered[0][0]
+    file_map_seed(f'{out}/file_map_unordered',
+                  [FileMap(unordered, FILE_SIZE)])
+    file_map_seed(f'{out}/file_map_past_size',
+                  [FileMap(FILE_MAP, 2560 * PAGE)])
+    # A loop, found by its count; and with a count for two laps, by its
+    # first folio listed again, out of order.
+    file_map_seed(f'{out}/file_map_loop',
+                  [FileMap(FILE_MAP, FILE_SIZE, loop=True)])
+    file_map_seed(f'{out}/file_map_loop_counted',
+                  [FileMap(FILE_MAP, FILE_SIZE, loop=True, folios=14)])
+    file_map_seed(f'{out}/file_map_page_of_none',
+                  [FileMap(FILE_MAP[:2] + [[]] + FILE_MAP[2:], FILE_SIZE)])
+    file_map_seed(f'{out}/file_map_count_short',
+                  [FileMap(FILE_MAP, FILE_SIZE, folios=6)])
+    file_map_seed(f'{out}/file_map_count_long',
+                  [FileMap(FILE_MAP, FILE_SIZE, folios=8)])
+    too_large = FILE_MAP[:2] + [[(2048, 0x50800, 9),
+                                 (3072, 0x50c00, MAX_PAGECACHE_ORDER + 1)]]
+    file_map_seed(f'{out}/file_map_order_max',
+                  [FileMap(too_large, 4096 * PAGE)])
+
     shared = [(base, 0x100000)] * 1000 + [(base, 100)]
     shared_layout = tracker_of(shared).layout()
     write(f'{out}/shared_range',

@@ -702,25 +702,40 @@ static phys_addr_t __init kho_free_outside_scratch(void)
  * sort of its pages and of the regions; memblock's array grows by the
  * regions, never by the pages.
  */
-static const char * __init kho_reserve_tracked(u64 tracker)
+/*
+ * List the tracker's own pages, sorted, in @kho_regions, once its
+ * structure is sound: before its bits are walked, so that leaves sharing
+ * a page of bits cannot make the walk long. Sets *@nr_pages.
+ */
+static const char * __init kho_list_tracker_pages(u64 tracker,
+						  size_t *nr_pages)
 {
-	phys_addr_t need, free = kho_free_outside_scratch();
-	size_t nr_pages, nr, i;
-	u64 bytes = 0;
-	int err;
+	const char *why;
+	size_t i;
 
-	nr_pages = kho_tracker_pages(tracker, NULL);
-	kho_regions = memblock_alloc(nr_pages * sizeof(*kho_regions) ?: 1,
+	why = kho_tracker_check(tracker, &kho_in.scratch, kho_is_ram, nr_pages);
+	if (why)
+		return why;
+	kho_regions = memblock_alloc(*nr_pages * sizeof(*kho_regions) ?: 1,
 				     SMP_CACHE_BYTES);
 	if (!kho_regions)
 		return "no room in the scratch region for the tracker's pages";
-	kho_nr_regions = nr_pages;
+	kho_nr_regions = *nr_pages;
 	kho_tracker_pages(tracker, kho_regions);
-	sort(kho_regions, nr_pages, sizeof(*kho_regions), kho_mem_cmp_addr,
+	sort(kho_regions, *nr_pages, sizeof(*kho_regions), kho_mem_cmp_addr,
 	     NULL);
-	for (i = 1; i < nr_pages; i++)
+	for (i = 1; i < *nr_pages; i++)
 		if (kho_regions[i].addr == kho_regions[i - 1].addr)
 			return "the tracker uses a page twice";
+	return NULL;
+}
+
+static const char * __init kho_reserve_tracked(u64 tracker, size_t nr_pages)
+{
+	phys_addr_t need, free = kho_free_outside_scratch();
+	u64 bytes = 0;
+	size_t nr, i;
+	int err;
 
 	nr = kho_join_runs(tracker, NULL, nr_pages, &bytes);
 	/* The next walk fills what this one counted: same tracker, same gaps. */
@@ -774,8 +789,8 @@ void __init kho_reserve_handover(void)
 	struct kho_mem *named = NULL;
 	const char *why;
 	cycles_t start;
+	size_t nr_mem, nr_pages;
 	u64 tracker, extra;
-	size_t nr_mem;
 
 	kho_measure_early();
 	if (!kho_in.found)
@@ -785,6 +800,8 @@ void __init kho_reserve_handover(void)
 	/* No clock runs this early: count the cycles of the architecture. */
 	start = get_cycles();
 	why = kho_in_check_dt(fdt, kho_in.dt.len, &tracker, &nr_mem, &extra);
+	if (!why)
+		why = kho_list_tracker_pages(tracker, &nr_pages);
 	if (!why && nr_mem) {
 		named = memblock_alloc(nr_mem * sizeof(*named), SMP_CACHE_BYTES);
 		if (!named)
@@ -796,7 +813,7 @@ void __init kho_reserve_handover(void)
 	if (named)
 		memblock_free(named, nr_mem * sizeof(*named));
 	if (!why)
-		why = kho_reserve_tracked(tracker);
+		why = kho_reserve_tracked(tracker, nr_pages);
 	if (kho_regions)
 		memblock_free(kho_regions,
 			      kho_nr_regions * sizeof(*kho_regions) ?: 1);
@@ -1239,6 +1256,27 @@ static int __init kho_index_leaves(void)
 			kho_in.leaves[kho_in.nr_leaves++] = &block->leaf[i];
 	}
 	return 0;
+}
+
+/**
+ * kho_mem_named() - does a "mem" entry of the DT name part of a range?
+ * @r: the range
+ *
+ * Return: true if a page of @r is in the memory the DT's "mem" entries
+ * name, which drivers may claim and write; found in O(log n).
+ */
+bool kho_mem_named(const struct kho_mem *r)
+{
+	size_t lo = 0, hi = kho_in.nr_ranges, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (kho_in.ranges[mid].addr + kho_in.ranges[mid].len <= r->addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < kho_in.nr_ranges && kho_mem_overlaps(&kho_in.ranges[lo], r);
 }
 
 /**

@@ -129,6 +129,7 @@ bool kho_tracker_next(struct kho_tracker_iter *it, struct kho_mem *run);
 bool kho_tracker_test(const struct kho_tracker_leaf *const *leaves,
 		      size_t nr, u64 pfn, unsigned int order);
 bool kho_tracker_holds(phys_addr_t phys, unsigned int order);
+bool kho_mem_named(const struct kho_mem *r);
 struct folio *kho_adopt_folio(phys_addr_t phys, unsigned int order);
 
 /**

@@ -337,6 +337,15 @@ static int kho_memfd_pin(struct kho_memfd *m)
 		index = folio_next_index(pinned[got - 1]);
 		cond_resched();
 	}
+	/*
+	 * A folio swapped out after kho_memfd_swap_in() looked is a hole to
+	 * the walk: refuse rather than hand over zeros in its place.
+	 */
+	if (READ_ONCE(SHMEM_I(file_inode(m->file))->swapped)) {
+		pr_err("memfd %#llx was swapped out while pinned: activate again\n",
+		       m->token);
+		return -EAGAIN;
+	}
 	return 0;
 }
 
@@ -551,8 +560,8 @@ int __init kho_memfd_scan(const void *fdt, struct kho_mem **extra,
 			  size_t *nr)
 {
 	struct kho_memfd_in *in;
+	size_t count = 0, i;
 	int node, n = 0;
-	size_t count = 0;
 
 	*extra = NULL;
 	*nr = 0;
@@ -584,10 +593,20 @@ int __init kho_memfd_scan(const void *fdt, struct kho_mem **extra,
 	if (!*extra)
 		return -ENOMEM;
 	for (in = kho_memfds_in; in < kho_memfds_in + n; in++) {
-		if (!in->why) {
-			*nr += kho_memfd_walk(in, *extra + *nr);
-			in->held = true;
-		}
+		if (in->why)
+			continue;
+		count = kho_memfd_walk(in, *extra + *nr);
+		/*
+		 * A driver may claim and write what a "mem" entry names: its
+		 * map would change under RETRIEVE, its folios be shared.
+		 */
+		for (i = 0; i < count && !in->why; i++)
+			if (kho_mem_named(&(*extra)[*nr + i]))
+				in->why = "its file map or a folio is memory a mem entry names";
+		if (in->why)
+			continue;
+		*nr += count;
+		in->held = true;
 	}
 	return 0;
 }

@@ -385,16 +385,17 @@ static int kho_out_dump(struct kho_out *out, void *fdt)
 	 sizeof(struct memblock_region) / 2)
 
 /*
- * How many regions the next kernel reserves for the sealed tracker @p, at
- * most: runs closer than KHO_RUN_GAP are joined unless something lies
- * between them. Returns 0 without memory for the walk: the check is lost,
- * not the activation.
+ * About how many regions the next kernel reserves for the sealed tracker
+ * @p: runs closer than KHO_RUN_GAP are joined unless something lies between
+ * them. Returns 0 without memory for the walk: the check is lost, not the
+ * activation; -EINVAL, with a log line, for a tracker that preserves a page
+ * twice, which the next kernel would refuse.
  */
-static size_t kho_out_regions(const struct kho_preserved *p)
+static long kho_out_regions(const struct kho_preserved *p)
 {
 	struct kho_tracker_iter *it;
 	struct kho_mem run;
-	size_t regions = 0;
+	long regions = 0;
 	u64 end = 0;
 
 	it = kmalloc(sizeof(*it), GFP_KERNEL);
@@ -405,6 +406,11 @@ static size_t kho_out_regions(const struct kho_preserved *p)
 		regions += !regions || run.addr - end >= KHO_RUN_GAP;
 		end = run.addr + run.len;
 		cond_resched();
+	}
+	/* A "mem" range over a folio preserved at another order, say. */
+	if (it->why) {
+		pr_err("activation failed: %s\n", it->why);
+		regions = -EINVAL;
 	}
 	kfree(it);
 	return regions;
@@ -447,6 +453,7 @@ static int kho_out_track(struct kho_out *out, void *fdt)
 	struct kho_mem *cache;
 	size_t nr, i, nr_mem = 0;
 	u64 start, first;
+	long regions;
 	int err;
 
 	start = ktime_get_ns();
@@ -476,8 +483,9 @@ static int kho_out_track(struct kho_out *out, void *fdt)
 	pr_info("tracker of %lu pages for %zu runs built in %llu us, DT of %u bytes\n",
 		out->preserved.nr_leaves + out->preserved.nr_blocks, nr,
 		(ktime_get_ns() - start) / 1000, fdt_totalsize(fdt));
-	err = kho_out_check_scratch(out, fdt, nr_mem,
-				    kho_out_regions(&out->preserved));
+	regions = kho_out_regions(&out->preserved);
+	err = regions < 0 ? regions :
+	      kho_out_check_scratch(out, fdt, nr_mem, regions);
 free:
 	kvfree(cache);
 	return err;

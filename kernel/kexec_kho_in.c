@@ -1351,6 +1351,8 @@ static int __init kho_in_init(void)
 	err = kho_index_leaves();
 	err = err ?: kho_memfd_scan(kho_in.fdt, &extra, &nr_extra);
 	err = err ?: kho_count_users(extra, nr_extra);
+	if (err)
+		kho_memfd_unheld();
 	kvfree(extra);
 	/* Its pages were freed with the others that nobody names. */
 	kvfree(kho_in.leaves);

@@ -177,6 +177,7 @@ size_t kho_file_map_check(u64 map, u64 nr_folios, u64 size,
 
 #ifdef CONFIG_KEXEC_KHO_MEMFD
 int kho_memfd_scan(const void *fdt, struct kho_mem **extra, size_t *nr);
+void kho_memfd_unheld(void);
 #else
 static inline int kho_memfd_scan(const void *fdt, struct kho_mem **extra,
 				 size_t *nr)
@@ -184,6 +185,10 @@ static inline int kho_memfd_scan(const void *fdt, struct kho_mem **extra,
 	*extra = NULL;
 	*nr = 0;
 	return 0;
+}
+
+static inline void kho_memfd_unheld(void)
+{
 }
 #endif
 

@@ -611,6 +611,23 @@ int __init kho_memfd_scan(const void *fdt, struct kho_mem **extra,
 	return 0;
 }
 
+/**
+ * kho_memfd_unheld() - the users of the memory handed over were not counted
+ *
+ * Called when kho_memfd_scan() succeeded but the count that follows it
+ * failed: the memfds' pages stay reserved with memblock's counts, and no
+ * memfd may be retrieved or freed from them.
+ */
+void __init kho_memfd_unheld(void)
+{
+	struct kho_memfd_in *in;
+
+	for (in = kho_memfds_in; in < kho_memfds_in + kho_nr_memfds_in; in++) {
+		in->held = false;
+		in->why = "the kernel could not count who uses the memory handed over";
+	}
+}
+
 /* The memfd handed over as @token, not retrieved or freed yet; O(log n). */
 static struct kho_memfd_in *kho_memfd_in_find(u64 token)
 {

@@ -287,21 +287,6 @@ static int kho_corrupt_add(struct kho_preserved *p, const struct kho_mem *c,
 	}
 }
 
-/* The pages the "kho-pages" properties of @fdt add up to. */
-static u64 kho_corrupt_extra_pages(const void *fdt)
-{
-	int node, depth = 0, len;
-	const void *prop;
-	u64 pages = 0;
-
-	for (node = 0; node >= 0; node = fdt_next_node(fdt, node, &depth)) {
-		prop = fdt_getprop(fdt, node, KHO_PAGES_PROP, &len);
-		if (prop && len == sizeof(u64))
-			pages += get_unaligned((const u64 *)prop);
-	}
-	return pages;
-}
-
 /*
  * A tracker that preserves all the RAM this kernel maps outside the scratch
  * region, and the DT's root accounting for what its nodes do not: sound in
@@ -314,8 +299,8 @@ static int kho_corrupt_all_ram(struct kho_preserved *p,
 	const struct kho_mem region = { scratch, kho_out.scratch_size };
 	struct memblock_region *r;
 	struct kho_mem part[2];
-	u64 pages = 0, named = 0;
-	size_t i;
+	u64 pages = 0, named = 0, tracker, extra;
+	size_t i, nr_mem;
 	int err;
 
 	for_each_mem_region(r) {
@@ -337,9 +322,13 @@ static int kho_corrupt_all_ram(struct kho_preserved *p,
 			pages += part[i].len >> PAGE_SHIFT;
 		}
 	}
+	/* What its nodes account for, as the next kernel sums it. */
+	if (kho_in_check_dt(kho_corrupt_fdt, fdt_totalsize(kho_corrupt_fdt),
+			    &tracker, &nr_mem, &extra))
+		return -EINVAL;
 	for (i = 0; i < nr; i++)
 		named += c[i].len >> PAGE_SHIFT;
-	pages -= named + kho_corrupt_extra_pages(kho_corrupt_fdt);
+	pages -= named + extra;
 	err = fdt_open_into(kho_corrupt_fdt, kho_corrupt_fdt,
 			    fdt_totalsize(kho_corrupt_fdt) + SZ_4K);
 	err = err ?: fdt_setprop(kho_corrupt_fdt, 0, KHO_PAGES_PROP, &pages,

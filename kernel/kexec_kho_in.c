@@ -733,21 +733,21 @@ static const char * __init kho_list_tracker_pages(u64 tracker,
 static const char * __init kho_reserve_tracked(u64 tracker, size_t nr_pages)
 {
 	phys_addr_t need, free = kho_free_outside_scratch();
+	struct kho_mem *regions;
 	u64 bytes = 0;
 	size_t nr, i;
 	int err;
 
 	nr = kho_join_runs(tracker, NULL, nr_pages, &bytes);
 	/* The next walk fills what this one counted: same tracker, same gaps. */
-	memblock_free(kho_regions, nr_pages * sizeof(*kho_regions) ?: 1);
-	kho_regions = memblock_alloc((nr_pages + nr) * sizeof(*kho_regions) ?: 1,
-				     SMP_CACHE_BYTES);
-	if (!kho_regions)
+	regions = memblock_alloc((nr_pages + nr) * sizeof(*regions) ?: 1,
+				 SMP_CACHE_BYTES);
+	if (!regions)
 		return "no room in the scratch region for the regions to reserve";
+	memcpy(regions, kho_regions, nr_pages * sizeof(*regions));
+	memblock_free(kho_regions, nr_pages * sizeof(*kho_regions) ?: 1);
+	kho_regions = regions;
 	kho_nr_regions = nr_pages + nr;
-	kho_tracker_pages(tracker, kho_regions);
-	sort(kho_regions, nr_pages, sizeof(*kho_regions), kho_mem_cmp_addr,
-	     NULL);
 	bytes = 0;
 	kho_join_runs(tracker, kho_regions, nr_pages, &bytes);
 	bytes += (u64)nr_pages * PAGE_SIZE;
@@ -1267,16 +1267,7 @@ static int __init kho_index_leaves(void)
  */
 bool kho_mem_named(const struct kho_mem *r)
 {
-	size_t lo = 0, hi = kho_in.nr_ranges, mid;
-
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		if (kho_in.ranges[mid].addr + kho_in.ranges[mid].len <= r->addr)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < kho_in.nr_ranges && kho_mem_overlaps(&kho_in.ranges[lo], r);
+	return kho_ranges_overlap(kho_in.ranges, kho_in.nr_ranges, r);
 }
 
 /**

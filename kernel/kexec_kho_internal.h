@@ -331,6 +331,8 @@ static inline int kho_corrupt_segments(struct kho_segments *seg,
 }
 #endif
 
+bool kho_ranges_overlap(const struct kho_mem *ranges, size_t nr,
+			const struct kho_mem *r);
 bool kho_ranges_hold(const struct kho_mem *ranges, size_t nr,
 		     const struct kho_mem *r);
 bool kho_inherited_scratch(phys_addr_t *base, phys_addr_t *size);

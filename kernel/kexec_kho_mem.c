@@ -620,6 +620,39 @@ free:
 }
 EXPORT_SYMBOL_IF_KUNIT(kho_mem_count_entries);
 
+/* The first of the sorted, disjoint @ranges that ends after @addr. */
+static size_t kho_ranges_find(const struct kho_mem *ranges, size_t nr,
+			      u64 addr)
+{
+	size_t lo = 0, hi = nr, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (ranges[mid].addr + ranges[mid].len <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/**
+ * kho_ranges_overlap() - does a range of a sorted list share a byte with another?
+ * @ranges: sorted, disjoint ranges
+ * @nr: number of @ranges
+ * @r: the range to look for
+ *
+ * Return: true if an entry of @ranges overlaps @r, found in O(log @nr).
+ */
+bool kho_ranges_overlap(const struct kho_mem *ranges, size_t nr,
+			const struct kho_mem *r)
+{
+	size_t i = kho_ranges_find(ranges, nr, r->addr);
+
+	return i < nr && kho_mem_overlaps(&ranges[i], r);
+}
+EXPORT_SYMBOL_IF_KUNIT(kho_ranges_overlap);
+
 /**
  * kho_ranges_hold() - does a range of a sorted list hold another?
  * @ranges: sorted, disjoint ranges
@@ -631,18 +664,10 @@ EXPORT_SYMBOL_IF_KUNIT(kho_mem_count_entries);
 bool kho_ranges_hold(const struct kho_mem *ranges, size_t nr,
 		     const struct kho_mem *r)
 {
-	u64 start = r->addr, end = r->addr + r->len;
-	size_t lo = 0, hi = nr, mid;
+	size_t i = kho_ranges_find(ranges, nr, r->addr);
 
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		if (ranges[mid].addr + ranges[mid].len <= start)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < nr && ranges[lo].addr <= start &&
-	       ranges[lo].addr + ranges[lo].len >= end;
+	return i < nr && ranges[i].addr <= r->addr &&
+	       ranges[i].addr + ranges[i].len >= r->addr + r->len;
 }
 
 /* Frames past this would overflow a physical address of 52 bits. */

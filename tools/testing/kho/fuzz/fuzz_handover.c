@@ -15,7 +15,8 @@
  *    fdt_check_full() accepts it too;
  *  - the mem cache built from an accepted DT is refused with a log line, or
  *    is whole pages, sorted, merged, outside scratch, holds every entry of
- *    the DT (kho_ranges_hold() agreeing with a linear scan) and names only pages the DT names, which
+ *    the DT (kho_ranges_hold() and kho_ranges_overlap() agreeing with a
+ *    linear scan) and names only pages the DT names, which
  *    kho_mem_count_users() visits in order, each exactly once, in at most
  *    2n + m runs (and with the cache as extra entries, every page counted
  *    once more);
@@ -149,10 +150,22 @@ static void save_accepted(const void *fdt, size_t len)
 	fclose(f);
 }
 
+/* Does one of the @nr @ranges share a byte with @r? (a linear scan) */
+static bool overlaps_any(const struct kho_mem *ranges, size_t nr,
+			 const struct kho_mem *r)
+{
+	size_t i;
+
+	for (i = 0; i < nr; i++)
+		if (kho_mem_overlaps(&ranges[i], r))
+			return true;
+	return false;
+}
+
 /*
- * kho_ranges_hold() (a binary search) agrees with a linear scan of the
- * sorted, disjoint @ranges for the non-empty @r; returns whether one range
- * holds @r.
+ * kho_ranges_hold() and kho_ranges_overlap() (binary searches) agree with
+ * a linear scan of the sorted, disjoint @ranges for the non-empty @r;
+ * returns whether one range holds @r.
  */
 static bool check_lookup(const struct kho_mem *ranges, size_t nr,
 			 const struct kho_mem *r)
@@ -164,19 +177,8 @@ static bool check_lookup(const struct kho_mem *ranges, size_t nr,
 		hold |= ranges[i].addr <= r->addr &&
 			ranges[i].addr + ranges[i].len >= r->addr + r->len;
 	check(kho_ranges_hold(ranges, nr, r) == hold);
+	check(kho_ranges_overlap(ranges, nr, r) == overlaps_any(ranges, nr, r));
 	return hold;
-}
-
-/* Does one of the @nr @ranges share a byte with @r? */
-static bool overlaps_any(const struct kho_mem *ranges, size_t nr,
-			 const struct kho_mem *r)
-{
-	size_t i;
-
-	for (i = 0; i < nr; i++)
-		if (kho_mem_overlaps(&ranges[i], r))
-			return true;
-	return false;
 }
 
 /* Every entry of the DT's "mem" properties, in pages, lies in @c. */

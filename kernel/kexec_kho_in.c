@@ -1289,19 +1289,20 @@ bool __init kho_tracker_holds(phys_addr_t phys, unsigned int order)
 }
 
 /**
- * kho_adopt_folio() - make a block of handed-over pages a folio of the caller's
+ * kho_adopt_huge_page() - make a block of handed-over pages a compound page
  * @phys: physical address of its first page, which kho_tracker_holds()
  *	  accepted with @order
- * @order: the folio's order
+ * @order: its order, which may exceed MAX_PAGE_ORDER
  *
  * The caller checked that every page is reserved with the one reference
- * of its single user. The pages become a folio of @order, as if just
- * allocated: not reserved, counted as managed memory, with one reference,
- * now the caller's.
+ * of its single user. The pages become a compound page of @order, as the
+ * page allocator returns one: not reserved, counted as managed memory,
+ * with one reference, now the caller's; hugetlb_insert_folio() takes it
+ * as it is.
  *
- * Return: the folio.
+ * Return: the compound page, as a folio.
  */
-struct folio *kho_adopt_folio(phys_addr_t phys, unsigned int order)
+struct folio *kho_adopt_huge_page(phys_addr_t phys, unsigned int order)
 {
 	unsigned long pfn = PHYS_PFN(phys), i;
 	struct page *head = pfn_to_page(pfn);
@@ -1318,7 +1319,23 @@ struct folio *kho_adopt_folio(phys_addr_t phys, unsigned int order)
 	adjust_managed_page_count(head, 1UL << order);
 	if (order)
 		prep_compound_page(head, order);
-	return page_rmappable_folio(head);
+	return page_folio(head);
+}
+
+/**
+ * kho_adopt_folio() - make a block of handed-over pages a folio of the caller's
+ * @phys: physical address of its first page, which kho_tracker_holds()
+ *	  accepted with @order
+ * @order: the folio's order
+ *
+ * As kho_adopt_huge_page(), for a folio of the page cache or anonymous
+ * memory: a large one is rmappable, as a newly allocated one.
+ *
+ * Return: the folio.
+ */
+struct folio *kho_adopt_folio(phys_addr_t phys, unsigned int order)
+{
+	return page_rmappable_folio(&kho_adopt_huge_page(phys, order)->page);
 }
 
 static int __init kho_in_init(void)

@@ -131,6 +131,7 @@ bool kho_tracker_test(const struct kho_tracker_leaf *const *leaves,
 bool kho_tracker_holds(phys_addr_t phys, unsigned int order);
 bool kho_mem_named(const struct kho_mem *r);
 struct folio *kho_adopt_folio(phys_addr_t phys, unsigned int order);
+struct folio *kho_adopt_huge_page(phys_addr_t phys, unsigned int order);
 
 /**
  * struct kho_memfd_folio - one folio of a memfd's file map
@@ -172,6 +173,7 @@ static inline phys_addr_t kho_memfd_folio(const struct kho_memfd_folio *f,
 }
 
 size_t kho_file_map_check(u64 map, u64 nr_folios, u64 size,
+			  unsigned int huge_order,
 			  bool (*holds)(phys_addr_t phys, unsigned int order),
 			  struct kho_mem *extra, const char **why);
 

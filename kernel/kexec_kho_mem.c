@@ -938,6 +938,7 @@ EXPORT_SYMBOL_IF_KUNIT(kho_tracker_test);
  * @map: physical address of the first page of the file map, 0 for none
  * @nr_folios: the number of folios the memfd's node says the map lists
  * @size: the file's size in bytes
+ * @huge_order: the order of every folio of a hugetlb memfd, 0 for shmem
  * @holds: tells whether the previous kernel preserved the 2^@order pages
  *	   at @phys as one block of that order (kho_tracker_holds())
  * @extra: filled, in the map's order, with each page of the map followed
@@ -948,7 +949,8 @@ EXPORT_SYMBOL_IF_KUNIT(kho_tracker_test);
  * Each page of the map must be preserved as a page of its own and list 1
  * to KHO_MEMFD_MAP_FOLIOS folios, no more in all than @nr_folios, and
  * exactly as many by the last page. Each folio must be preserved as such,
- * at its order, at most MAX_PAGECACHE_ORDER; its index must be a multiple
+ * at its order: @huge_order, or at most MAX_PAGECACHE_ORDER for a memfd
+ * of shmem; its index must be a multiple
  * of its size and below the end of the file; the folios must come in
  * strictly increasing file order, without overlap, across all pages. A
  * map whose pages loop lists a folio again, out of order: the check ends
@@ -960,6 +962,7 @@ EXPORT_SYMBOL_IF_KUNIT(kho_tracker_test);
  * with *@why set if the map is not sound.
  */
 size_t kho_file_map_check(u64 map, u64 nr_folios, u64 size,
+			  unsigned int huge_order,
 			  bool (*holds)(phys_addr_t phys, unsigned int order),
 			  struct kho_mem *extra, const char **why)
 {
@@ -989,8 +992,10 @@ size_t kho_file_map_check(u64 map, u64 nr_folios, u64 size,
 		for (i = 0; i < page->nr; i++) {
 			f = &page->folio[i];
 			addr = kho_memfd_folio(f, &order);
-			if (order > MAX_PAGECACHE_ORDER || f->index < next ||
-			    f->index % (1ULL << order) || f->index >= pages) {
+			if ((huge_order ? order != huge_order :
+					  order > MAX_PAGECACHE_ORDER) ||
+			    f->index < next || f->index % (1ULL << order) ||
+			    f->index >= pages) {
 				*why = "its folios are not in file order within its size";
 				return 0;
 			}

@@ -27,7 +27,9 @@
  * are freed with the others nobody names. A RETRIEVE checks
  * that every folio of the memfd is reserved for it alone before it touches
  * any, then makes each a folio of its order again and inserts it into a
- * new shmem file: nothing is copied, and large folios stay large. FINISH
+ * new shmem file, or a new hugetlb file for a hugetlb memfd (its node has
+ * "hugetlb-order"), whose pool then counts its pages: nothing is copied,
+ * and large folios stay large. FINISH
  * frees, cleared, the pages of every memfd nobody retrieved, in time
  * linear in their pages.
  */
@@ -38,6 +40,7 @@
 #include <linux/debugfs.h>
 #include <linux/delay.h>
 #include <linux/file.h>
+#include <linux/hugetlb.h>
 #include <linux/memfd.h>
 #include <linux/unaligned.h>
 #include <linux/kexec_handover.h>
@@ -101,6 +104,24 @@ static struct kho_memfd *kho_memfd_find(u64 token)
 	return NULL;
 }
 
+/* Stop (or allow) changes of the size and seals of a memfd of either kind. */
+static int kho_memfd_freeze(struct file *file, bool freeze)
+{
+	if (is_file_hugepages(file))
+		return hugetlbfs_freeze_size(file, freeze);
+	return shmem_freeze_size(file, freeze);
+}
+
+/* The seals of a memfd of either kind, as memfd_add_seals() keeps them. */
+static unsigned int *kho_memfd_seals(struct file *file)
+{
+#ifdef CONFIG_HUGETLBFS
+	if (is_file_hugepages(file))
+		return &HUGETLBFS_I(file_inode(file))->seals;
+#endif
+	return &SHMEM_I(file_inode(file))->seals;
+}
+
 /*
  * Copy the argument of an ioctl: its first field, a u32, must be the size
  * of the struct this kernel knows.
@@ -130,7 +151,7 @@ static long kho_memfd_preserve(struct file *session, void __user *uarg)
 	if (!file)
 		return -EBADF;
 	err = -EINVAL;
-	if (!shmem_file_is_memfd(file))
+	if (!shmem_file_is_memfd(file) && !hugetlbfs_file_is_memfd(file))
 		goto put;
 	err = -ENOMEM;
 	m = kzalloc(sizeof(*m), GFP_KERNEL);
@@ -141,7 +162,7 @@ static long kho_memfd_preserve(struct file *session, void __user *uarg)
 	 * outside kho_memfd_lock: whoever holds an inode must not stall
 	 * every other user of /dev/kho, nor the activation.
 	 */
-	err = shmem_freeze_size(file, true);
+	err = kho_memfd_freeze(file, true);
 	if (err)
 		goto free;
 
@@ -161,7 +182,7 @@ static long kho_memfd_preserve(struct file *session, void __user *uarg)
 
 unlock:
 	mutex_unlock(&kho_memfd_lock);
-	shmem_freeze_size(file, false);
+	kho_memfd_freeze(file, false);
 free:
 	kfree(m);
 put:
@@ -172,7 +193,7 @@ put:
 /* Unpreserved, off the list: let its size change again and drop it. */
 static void kho_memfd_free(struct kho_memfd *m)
 {
-	shmem_freeze_size(m->file, false);
+	kho_memfd_freeze(m->file, false);
 	fput(m->file);
 	kfree(m);
 }
@@ -258,6 +279,13 @@ static int kho_memfd_record(struct kho_memfd *m, struct folio *folio)
 	return 0;
 }
 
+/* Has a memfd of shmem pages swapped out? Hugetlb pages never are. */
+static bool kho_memfd_swapped(struct kho_memfd *m)
+{
+	return shmem_file(m->file) &&
+	       READ_ONCE(SHMEM_I(file_inode(m->file))->swapped);
+}
+
 /*
  * Bring back what is swapped out of @m below page @end: only the folios in
  * the page cache are walked. Costs a lookup per page of the file, and only
@@ -270,7 +298,7 @@ static int kho_memfd_swap_in(struct kho_memfd *m, pgoff_t end)
 	pgoff_t index;
 	int err;
 
-	if (!READ_ONCE(SHMEM_I(inode)->swapped))
+	if (!kho_memfd_swapped(m))
 		return 0;
 	for (index = 0; index < end; index++) {
 		err = shmem_get_folio(inode, index, 0, &folio, SGP_NOALLOC);
@@ -341,7 +369,7 @@ static int kho_memfd_pin(struct kho_memfd *m)
 	 * A folio swapped out after kho_memfd_swap_in() looked is a hole to
 	 * the walk: refuse rather than hand over zeros in its place.
 	 */
-	if (READ_ONCE(SHMEM_I(file_inode(m->file))->swapped)) {
+	if (kho_memfd_swapped(m)) {
 		pr_err("memfd %#llx was swapped out while pinned: activate again\n",
 		       m->token);
 		return -EAGAIN;
@@ -352,10 +380,14 @@ static int kho_memfd_pin(struct kho_memfd *m)
 static int kho_memfd_dump_one(void *fdt, struct kho_memfd *m)
 {
 	u64 size = i_size_read(file_inode(m->file));
-	u32 seals = SHMEM_I(file_inode(m->file))->seals;
+	u32 seals = *kho_memfd_seals(m->file);
 	u64 map = m->map ? virt_to_phys(m->map) : 0;
+	u32 huge_order = 0;
 	char name[32];
 	int err;
+
+	if (is_file_hugepages(m->file))
+		huge_order = huge_page_order(hstate_file(m->file));
 
 	snprintf(name, sizeof(name), "memfd-%016llx", m->token);
 	err = fdt_begin_node(fdt, name);
@@ -368,6 +400,9 @@ static int kho_memfd_dump_one(void *fdt, struct kho_memfd *m)
 	err = err ?: fdt_property(fdt, "map", &map, sizeof(map));
 	err = err ?: fdt_property(fdt, KHO_PAGES_PROP, &m->pages,
 				  sizeof(m->pages));
+	if (huge_order)
+		err = err ?: fdt_property(fdt, "hugetlb-order", &huge_order,
+					  sizeof(huge_order));
 	err = err ?: fdt_end_node(fdt);
 	return err ? kho_fdt_errno(err) : 0;
 }
@@ -442,6 +477,7 @@ static struct notifier_block kho_memfd_nb = {
  * @seals: its seals
  * @map: physical address of the first page of its file map, 0 for none
  * @nr_folios: number of folios its file map lists
+ * @huge_order: the order of its huge pages if it is a hugetlb memfd, else 0
  * @why: why it cannot be retrieved, NULL if it can
  * @held: its file map was sound: its pages are reserved for it
  * @done: retrieved, or freed by FINISH
@@ -453,6 +489,7 @@ struct kho_memfd_in {
 	u32 seals;
 	u64 map;
 	u64 nr_folios;
+	u32 huge_order;
 	const char *why;
 	bool held;
 	bool done;
@@ -491,6 +528,13 @@ static void __init kho_memfd_parse(const void *fdt, int node,
 		in->why = "its size is larger than a file can be";
 		return;
 	}
+	if (fdt_getprop(fdt, node, "hugetlb-order", NULL) &&
+	    (!kho_memfd_get(fdt, node, "hugetlb-order", &in->huge_order, 4) ||
+	     !in->huge_order || in->huge_order > KHO_TRACKER_MAX_ORDER ||
+	     in->size % (PAGE_SIZE << in->huge_order))) {
+		in->why = "its hugetlb-order is not a u32 order its size is a multiple of";
+		return;
+	}
 	if (in->seals & ~(F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW |
 			  F_SEAL_WRITE | F_SEAL_FUTURE_WRITE | F_SEAL_EXEC))
 		in->why = "it has seals this kernel does not know";
@@ -505,7 +549,8 @@ static size_t __init kho_memfd_walk(struct kho_memfd_in *in,
 				    struct kho_mem *extra)
 {
 	return kho_file_map_check(in->map, in->nr_folios, in->size,
-				  kho_tracker_holds, extra, &in->why);
+				  in->huge_order, kho_tracker_holds, extra,
+				  &in->why);
 }
 
 static int kho_memfd_in_cmp(const void *a, const void *b)
@@ -643,7 +688,7 @@ static void kho_memfd_set_seals(struct file *file, u32 seals)
 {
 	struct inode *inode = file_inode(file);
 
-	SHMEM_I(inode)->seals = seals;
+	*kho_memfd_seals(file) = seals;
 	if (seals & F_SEAL_EXEC)
 		inode->i_mode &= ~0111;
 	/* A new file has no mapping yet: this cannot fail. */
@@ -711,10 +756,51 @@ static void kho_memfd_put(const struct kho_memfd_in *in, u64 from)
 	}
 }
 
+/* A new memfd of @in's kind (shmem or hugetlb) and size, without pages. */
+static struct file *kho_memfd_setup(const struct kho_memfd_in *in)
+{
+	struct file *file;
+
+	if (in->huge_order)
+		file = hugetlb_file_setup("memfd:kho", in->size, VM_NORESERVE,
+					  HUGETLB_ANONHUGE_INODE,
+					  in->huge_order + PAGE_SHIFT);
+	else
+		file = shmem_file_setup("memfd:kho", in->size, VM_NORESERVE);
+	if (IS_ERR(file))
+		return file;
+	file->f_mode |= FMODE_LSEEK | FMODE_PREAD | FMODE_PWRITE;
+	file->f_flags |= O_LARGEFILE;
+	return file;
+}
+
+/* Put the folio of @in's map entry @f into @file, which takes it. */
+static int kho_memfd_insert(const struct kho_memfd_in *in, struct file *file,
+			    const struct kho_memfd_folio *f)
+{
+	struct folio *folio;
+	unsigned int order;
+	phys_addr_t addr;
+	int err;
+
+	addr = kho_memfd_folio(f, &order);
+	if (in->huge_order) {
+		folio = kho_adopt_huge_page(addr, order);
+		err = hugetlb_insert_folio(file, folio, f->index);
+	} else {
+		folio = kho_adopt_folio(addr, order);
+		err = shmem_insert_folio(file, folio, f->index);
+	}
+	folio_put(folio);
+	return err;
+}
+
 /*
- * A shmem file built on @in's folios, adopted in place with their orders.
- * -EINVAL, with @in->why set and nothing changed, if a folio is not handed
- * over to @in alone; a failure to set up the file changes nothing either.
+ * A memfd built on @in's folios, adopted in place with their orders: a
+ * shmem file, or a hugetlb file whose pool counts them (HugePages_Total)
+ * from now on. -EINVAL, with @in->why set and nothing changed, if a folio
+ * is not handed over to @in alone or this kernel has no hugetlb pool of
+ * its page size; a failure to set up the file changes nothing either.
  * A failure once the folios change hands sets *@lost: every page of @in
  * goes back to the page allocator, through the file for the folios it
  * holds, directly for the others.
@@ -722,13 +808,16 @@ static void kho_memfd_put(const struct kho_memfd_in *in, u64 from)
 static struct file *kho_memfd_rebuild(struct kho_memfd_in *in, bool *lost)
 {
 	const struct kho_memfd_map *map, *first;
-	struct folio *folio;
 	unsigned int order;
 	phys_addr_t addr;
 	struct file *file;
 	u64 i, done = 0;
 	int err;
 
+	if (in->huge_order && !size_to_hstate(PAGE_SIZE << in->huge_order)) {
+		in->why = "this kernel has no hugetlb pool of its page size";
+		return ERR_PTR(-EINVAL);
+	}
 	first = kho_memfd_first(in);
 	/* Check every folio before any page changes hands. */
 	for (map = first; map; map = kho_memfd_next(map)) {
@@ -741,20 +830,14 @@ static struct file *kho_memfd_rebuild(struct kho_memfd_in *in, bool *lost)
 		}
 		cond_resched();
 	}
-	file = shmem_file_setup("memfd:kho", in->size, VM_NORESERVE);
+	file = kho_memfd_setup(in);
 	if (IS_ERR(file))
 		return file;
-	file->f_mode |= FMODE_LSEEK | FMODE_PREAD | FMODE_PWRITE;
-	file->f_flags |= O_LARGEFILE;
 
 	for (map = first; map; map = kho_memfd_next(map)) {
 		for (i = 0; i < map->nr; i++) {
-			addr = kho_memfd_folio(&map->folio[i], &order);
-			folio = kho_adopt_folio(addr, order);
 			done++;
-			err = shmem_insert_folio(file, folio,
-						 map->folio[i].index);
-			folio_put(folio);
+			err = kho_memfd_insert(in, file, &map->folio[i]);
 			if (err)
 				goto release;
 		}

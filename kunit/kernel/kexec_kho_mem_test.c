@@ -544,7 +544,7 @@ static void expect_file_map_refused(struct kunit *test, u64 map,
 	const char *why = NULL;
 
 	KUNIT_EXPECT_EQ(test, kho_file_map_check(map, nr_folios, size,
-						 file_map_holds, NULL, &why),
+						 0, file_map_holds, NULL, &why),
 			0);
 	KUNIT_EXPECT_STREQ(test, why ?: "(accepted)", want);
 }
@@ -577,10 +577,10 @@ static void kho_mem_file_map_sound(struct kunit *test)
 	first = virt_to_phys(map[0]);
 
 	KUNIT_EXPECT_EQ(test, kho_file_map_check(first, nr_folios, size,
-						 file_map_holds, NULL, &why),
+						 0, file_map_holds, NULL, &why),
 			5);
 	KUNIT_EXPECT_EQ(test, kho_file_map_check(first, nr_folios, size,
-						 file_map_holds, extra, &why),
+						 0, file_map_holds, extra, &why),
 			5);
 	KUNIT_EXPECT_NULL(test, why);
 	KUNIT_EXPECT_EQ(test, extra[0].addr, first);
@@ -595,10 +595,50 @@ static void kho_mem_file_map_sound(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, extra[4].len, P);
 
 	/* A memfd of holes only has no map. */
-	KUNIT_EXPECT_EQ(test, kho_file_map_check(0, 0, size, file_map_holds,
+	KUNIT_EXPECT_EQ(test, kho_file_map_check(0, 0, size, 0, file_map_holds,
 						 NULL, &why), 0);
 	KUNIT_EXPECT_NULL(test, why);
 	expect_file_map_refused(test, 0, 1, size, file_map_too_few);
+}
+
+/*
+ * A hugetlb memfd's map lists folios of its huge order only: the sound map
+ * with a small folio is refused as one, its big folio alone accepted, and
+ * refused for a memfd of another order.
+ */
+static void kho_mem_file_map_hugetlb(struct kunit *test)
+{
+	struct kho_memfd_map *map[2];
+	const char *why = NULL;
+	u64 nr_folios, size;
+	phys_addr_t first;
+
+	map[0] = kunit_kzalloc(test, PAGE_SIZE, GFP_KERNEL);
+	map[1] = kunit_kzalloc(test, PAGE_SIZE, GFP_KERNEL);
+	KUNIT_ASSERT_TRUE(test, map[0] && map[1]);
+	KUNIT_ASSERT_TRUE(test, PAGE_ALIGNED(map[0]) && PAGE_ALIGNED(map[1]));
+	first = virt_to_phys(map[0]);
+
+	file_map_build(map, &nr_folios, &size);
+	KUNIT_EXPECT_EQ(test, kho_file_map_check(first, nr_folios, size,
+						 FILE_MAP_BIG, file_map_holds,
+						 NULL, &why), 0);
+	KUNIT_EXPECT_STREQ(test, why ?: "(accepted)", file_map_disorder);
+
+	/* Only the big folio, in a file of its size. */
+	map[0]->next = 0;
+	map[0]->nr = 1;
+	size = P << FILE_MAP_BIG;
+	why = NULL;
+	KUNIT_EXPECT_EQ(test, kho_file_map_check(first, 1, size, FILE_MAP_BIG,
+						 file_map_holds, NULL, &why),
+			2);
+	KUNIT_EXPECT_NULL(test, why);
+	KUNIT_EXPECT_EQ(test, kho_file_map_check(first, 1, size,
+						 FILE_MAP_BIG + 1,
+						 file_map_holds, NULL, &why),
+			0);
+	KUNIT_EXPECT_STREQ(test, why ?: "(accepted)", file_map_disorder);
 }
 
 /* Each kind of damage, on a map built anew, refused for what it is. */
@@ -685,6 +725,7 @@ static struct kunit_case kho_mem_cases[] = {
 	KUNIT_CASE(kho_mem_counts_shared_entries_once),
 	KUNIT_CASE(kho_mem_file_map_sound),
 	KUNIT_CASE(kho_mem_file_map_damaged),
+	KUNIT_CASE(kho_mem_file_map_hugetlb),
 	{}
 };
 

@@ -23,7 +23,7 @@
 /**
  * struct kho_preserve_fd - argument of KHO_IOC_PRESERVE_FD
  * @size: sizeof(struct kho_preserve_fd)
- * @fd: a memfd (shmem, not MFD_HUGETLB) of the caller
+ * @fd: a memfd (shmem or MFD_HUGETLB) of the caller
  * @token: the name the next kernel retrieves it by, unique in this kernel
  */
 struct kho_preserve_fd {

@@ -21,9 +21,10 @@
 #
 # memfd: preserve memfds of BENCH_MEMFD_SIZES (default 64M 256M 1G 4G) in
 # 4 KiB pages, of BENCH_FRAG_SIZES (default 64M 256M 1G) in 4 KiB pages
-# scattered over twice their size (kho-memfd's KHO_MEMFD_FRAGMENT) and, if
-# the kernel has TRANSPARENT_HUGEPAGE (make bench FLAVOUR=debian), of
-# BENCH_MEMFD_SIZES in huge pages, one kexec each with kho-memfd, in a
+# scattered over twice their size (kho-memfd's KHO_MEMFD_FRAGMENT), of
+# BENCH_MEMFD_SIZES in hugetlb pages of 2 MiB (h2m) and 1 GiB (h1g) and, if
+# the kernel has TRANSPARENT_HUGEPAGE (make bench FLAVOUR=debian), in
+# THP, one kexec each with kho-memfd, in a
 # BENCH_MEMFD_MEM (default 6G) guest; report the DT's and the tracker's
 # bytes, the activation time, the next kernel's early-boot work for the
 # handover (the check and reservation, in cycles of its timer), the blackout
@@ -109,12 +110,14 @@ PY
 
 memfd_bench()
 {
-	local sizes=${BENCH_MEMFD_SIZES:-64M 256M 1G 4G} modes="4k frag"
+	local sizes=${BENCH_MEMFD_SIZES:-64M 256M 1G 4G} modes="4k frag h2m"
 	local frag_sizes=${BENCH_FRAG_SIZES:-64M 256M 1G}
 	local mem=${BENCH_MEMFD_MEM:-6G} configs=0 mode size
 
 	grep -q '^CONFIG_TRANSPARENT_HUGEPAGE=y' "$KOUT/.config" 2>/dev/null &&
 		modes="$modes thp"
+	# 1 GiB pages only for sizes they divide.
+	[ -z "$(echo $sizes | tr ' ' '\n' | grep -v G)" ] && modes="$modes h1g"
 	# A kexec with no memfd after each one: the blackout's baseline and
 	# its noise.
 	for mode in $modes; do
@@ -173,7 +176,7 @@ for cfg in act:
     b = nbytes(size)
     added = black[cfg][0] - base
     boot = early.get(cfg, 0) / mhz / 1000 if mhz else float('nan')
-    rows.append((mode, b, act[cfg], added, restore[cfg], boot))
+    rows.append((mode, b, act[cfg], added, restore[cfg], boot, tracker.get(cfg, 0)))
     print(f"{size:>6} {mode:>4} {dt.get(cfg, 0):>7} {tracker.get(cfg, 0):>12} {act[cfg] * 1000:>14.1f} "
           f"{boot:>16.2f} {added * 1000:>20.1f} {restore[cfg] * 1000:>13.1f} "
           f"{copy.get(b, float('nan')) * 1000:>12.1f}")
@@ -195,7 +198,8 @@ for mode in sorted({r[0] for r in rows}):
     above = [(x[1], x[3]) for x in r if x[3] > 2 * noise]
     added = (f"{slope(above):.2f} over the {len(above)} sizes above twice the noise"
              if len(above) >= 2 else "none: within twice the noise but at one size at most")
-    print(f"{mode}: growth exponent (log-log over size): activate {slope([(x[1], x[2]) for x in r]):.2f}, "
+    print(f"{mode}: growth exponent (log-log over size): tracker {slope([(x[1], x[6]) for x in r]):.2f}, "
+          f"activate {slope([(x[1], x[2]) for x in r]):.2f}, "
           f"early boot {slope([(x[1], x[5]) for x in r]):.2f}, "
           f"restore {slope([(x[1], x[4]) for x in r]):.2f}, added blackout {added}")
     print(f"{mode}: per GiB at {top[1] >> 20} MiB: activate {top[2] / (top[1] / gib) * 1000:.0f} ms, "

@@ -632,14 +632,21 @@ static void file_map_fails(struct file_map *m, const char *why)
  * for what, checking in the order of the format: each page is preserved
  * at order 0, then lists 1 to KHO_MEMFD_MAP_FOLIOS folios, no more than
  * are left of @nr_folios; each folio then has an order up to
- * MAX_PAGECACHE_ORDER, an index aligned to it, past the folio before and
+ * MAX_PAGECACHE_ORDER (exactly @huge_order for a hugetlb memfd), an index
+ * aligned to it, past the folio before and
  * inside the file, then is preserved at that order; in the end the pages
  * list @nr_folios. Pages are told apart by their place in the window:
  * any page outside it reads as zeros, a count of 0. A page read again
  * lists a folio read before: the walk stops there.
  */
+/* May a folio of @order be in the file map of a memfd of @huge_order? */
+static bool order_fits(unsigned int order, unsigned int huge_order)
+{
+	return huge_order ? order == huge_order : order <= MAX_PAGECACHE_ORDER;
+}
+
 static void read_file_map(u64 phys, u64 nr_folios, u64 size,
-			  struct file_map *m)
+			  unsigned int huge_order, struct file_map *m)
 {
 	u64 end = size / PAGE_SIZE + !!(size % PAGE_SIZE), next = 0, total = 0;
 	bool *seen = calloc(fuzz_nr_pages ?: 1, sizeof(*seen)), again = false;
@@ -670,7 +677,7 @@ static void read_file_map(u64 phys, u64 nr_folios, u64 size,
 		for (i = 0; i < p->nr; i++) {
 			f = &p->folio[i];
 			order = f->phys % PAGE_SIZE;
-			if (order > MAX_PAGECACHE_ORDER || f->index < next ||
+			if (!order_fits(order, huge_order) || f->index < next ||
 			    f->index % (1ULL << order) || f->index >= end) {
 				file_map_fails(m, "its folios are not in file order within its size");
 				continue;
@@ -706,7 +713,7 @@ static int u64_cmp(const void *a, const void *b)
  * for the p pages and f folios @m read.
  */
 static void check_file_map(u64 map, u64 nr_folios, u64 size,
-			   const struct file_map *m)
+			   unsigned int huge_order, const struct file_map *m)
 {
 	u64 end = size / PAGE_SIZE + !!(size % PAGE_SIZE), next = 0;
 	const char *why = NULL, *why_list = NULL;
@@ -726,7 +733,8 @@ static void check_file_map(u64 map, u64 nr_folios, u64 size,
 	 */
 	bound = 2 * m->pages + m->folios;
 	calls = kho_fuzz_virt_calls;
-	n = kho_file_map_check(map, nr_folios, size, fuzz_holds, NULL, &why);
+	n = kho_file_map_check(map, nr_folios, size, huge_order, fuzz_holds,
+			       NULL, &why);
 	calls = kho_fuzz_virt_calls - calls;
 	if (calls > bound) {
 		fprintf(stderr, "%lu phys_to_virt() calls for a file map of %zu pages, %zu folios\n",
@@ -745,8 +753,8 @@ static void check_file_map(u64 map, u64 nr_folios, u64 size,
 	/* Sized as counted: ASan finds an entry written past the count. */
 	list = malloc(n * sizeof(*list) ?: 1);
 	pages = malloc(n * sizeof(*pages) ?: 1);
-	check(kho_file_map_check(map, nr_folios, size, fuzz_holds, list,
-				 &why_list) == n);
+	check(kho_file_map_check(map, nr_folios, size, huge_order, fuzz_holds,
+				 list, &why_list) == n);
 	check(!why_list && n == m->nr);
 	for (i = 0; i < n; i++) {
 		check(list[i].addr == m->list[i].addr &&
@@ -760,7 +768,7 @@ static void check_file_map(u64 map, u64 nr_folios, u64 size,
 		}
 		order = __builtin_ctzll(list[i].len / PAGE_SIZE);
 		check(list[i].len == PAGE_SIZE << order &&
-		      order <= MAX_PAGECACHE_ORDER);
+		      order_fits(order, huge_order));
 		check(m->index[i] >= next && !(m->index[i] % (1ULL << order)) &&
 		      m->index[i] < end);
 		check(preserved(list[i].addr, order));
@@ -789,7 +797,8 @@ static bool get_u64(const void *fdt, int node, const char *name, u64 *val)
 
 /*
  * Every node compatible with exactly "kho-memfd-v2" that has a u64 size,
- * folios and map, at any depth: its file map checked against the
+ * folios and map, and no "hugetlb-order" or a u32 one from 1 to
+ * KHO_TRACKER_MAX_ORDER, at any depth: its file map checked against the
  * accepted tracker at @tracker, of @nr_leaves leaves.
  */
 static void check_memfds(const void *fdt, u64 tracker, size_t nr_leaves)
@@ -799,6 +808,7 @@ static void check_memfds(const void *fdt, u64 tracker, size_t nr_leaves)
 	int node, depth = 0, len;
 	struct file_map m;
 	const char *prop;
+	u32 huge_order;
 
 	fuzz_leaves = collect_leaves(tracker, nr_leaves);
 	fuzz_nr_leaves = nr_leaves;
@@ -811,8 +821,16 @@ static void check_memfds(const void *fdt, u64 tracker, size_t nr_leaves)
 		    !get_u64(fdt, node, "folios", &folios) ||
 		    !get_u64(fdt, node, "map", &map))
 			continue;
-		read_file_map(map, folios, size, &m);
-		check_file_map(map, folios, size, &m);
+		huge_order = 0;
+		prop = fdt_getprop(fdt, node, "hugetlb-order", &len);
+		if (prop && len != sizeof(huge_order))
+			continue;
+		if (prop)
+			memcpy(&huge_order, prop, sizeof(huge_order));
+		if (prop && (!huge_order || huge_order > KHO_TRACKER_MAX_ORDER))
+			continue;
+		read_file_map(map, folios, size, huge_order, &m);
+		check_file_map(map, folios, size, huge_order, &m);
 		free(m.list);
 		free(m.index);
 	}

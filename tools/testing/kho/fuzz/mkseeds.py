@@ -195,11 +195,13 @@ class FileMap:
     folios listed; @counts gives the count some pages say, by default
     their folios. @loop points the last page back at the first,
     @unpreserved are pages of the map the tracker leaves out, @preserve
-    gives the blocks, as (pfn, order), the tracker has for a folio."""
+    gives the blocks, as (pfn, order), the tracker has for a folio;
+    @huge_order makes it a hugetlb memfd's, with "hugetlb-order"."""
 
     def __init__(self, pages, size, folios=None, counts=None, loop=False,
-                 unpreserved=(), preserve=None):
+                 unpreserved=(), preserve=None, huge_order=0):
         self.pages = pages
+        self.huge_order = huge_order
         self.size = size
         self.folios = (sum(len(p) for p in pages) if folios is None
                        else folios)
@@ -279,6 +281,9 @@ def file_map_seed(path, files, entries=MEMFD_ENTRIES):
                       ('map', struct.pack('<Q', f.addrs[0] if f.pages
                                           else 0)),
                       ('kho-pages', struct.pack('<Q', extra))])
+        if f.huge_order:
+            nodes[-1].append(('hugetlb-order',
+                              struct.pack('<I', f.huge_order)))
         extra = 0
     write(path, handover(entries, layout.first(), files=nodes).blob(),
           pages + b''.join(f.raw() for f in files))
@@ -460,6 +465,12 @@ def main():
                                  (3072, 0x50c00, MAX_PAGECACHE_ORDER + 1)]]
     file_map_seed(f'{out}/file_map_order_max',
                   [FileMap(too_large, 4096 * PAGE)])
+    # A hugetlb memfd's map: 2 MiB folios only; one of order 0 is refused.
+    huge = [[(0, 0x50000, 9), (1024, 0x50600, 9)], [(2048, 0x50800, 9)]]
+    file_map_seed(f'{out}/file_map_hugetlb',
+                  [FileMap(huge, 2560 * PAGE, huge_order=9)])
+    file_map_seed(f'{out}/file_map_hugetlb_small',
+                  [FileMap(FILE_MAP, 2560 * PAGE, huge_order=9)])
 
     shared = [(base, 0x100000)] * 1000 + [(base, 100)]
     shared_layout = tracker_of(shared).layout()

@@ -20,7 +20,11 @@
  *	memfd must show the writer's pages of a generation after G. Then close
  *	them all and FINISH, or with -r hand them on as kexec does. With -p,
  *	write the physical address of each page of the first memfd to FILE,
- *	and say how many of them are in huge folios (KPF_THP).
+ *	and say how many of them are in huge folios (KPF_THP, or KPF_HUGE
+ *	for hugetlb) and the KernelPageSize of its mapping. When the first
+ *	memfd is a hugetlb one, the pool of its page size must count its pages
+ *	after RETRIEVE, in use and reserving nothing, and as free pages once
+ *	closed.
  *   kho-memfd bad
  *	every bad input of the outgoing side, and its errno
  *   kho-memfd bad-active
@@ -34,6 +38,9 @@
  *   kho-memfd runs
  *	read "ADDRESS LENGTH" lines and print how many runs of physically
  *	contiguous memory they make, in their order
+ *   kho-memfd hugetlb-heads
+ *	the physical address of the first page of each hugetlb page, free or
+ *	in use, one per line
  *   kho-memfd copy SIZE
  *	the time memcpy() takes to copy SIZE bytes (in passes of at most
  *	1 GiB), what preserving a memfd of that size saves
@@ -43,7 +50,8 @@
  * gets, and then ",nx" makes it with MFD_NOEXEC_SEAL (mode 0666 and
  * F_SEAL_EXEC); ",sparse" writes only the first page of every 256, leaving
  * the rest holes, whose place (SEEK_DATA, SEEK_HOLE) and count (st_blocks)
- * are checked too. With KHO_MEMFD_FRAGMENT=SIZE in the environment, hold
+ * are checked too; ",huge2M" or ",huge1G" makes it a hugetlb memfd
+ * (MFD_HUGETLB) of that page size. With KHO_MEMFD_FRAGMENT=SIZE in the environment, hold
  * first fills a memfd of SIZE that it keeps and punches every other page
  * of it, so that the memfds it then fills take scattered pages: free memory
  * as hours of churn leave it. KHO_MEMFD_TOKEN in the environment replaces
@@ -64,6 +72,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
 #include <sys/reboot.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -80,6 +89,8 @@
 #ifndef F_SEAL_EXEC
 #define F_SEAL_EXEC	0x0020
 #endif
+/* <linux/memfd.h>: the log2 of a hugetlb memfd's page size goes here. */
+#define MFD_HUGE_SHIFT	26
 
 #define TOKEN		0x42
 #define MAX_MEMFDS	16
@@ -92,6 +103,7 @@ struct vm_memfd {
 	long size;
 	int seals;
 	bool sparse;
+	int huge_shift;	/* log2 of its hugetlb page size, 0 for shmem */
 	int fd;
 };
 
@@ -166,6 +178,10 @@ static void parse_sizes(char **arg, int n)
 		}
 		if (!strcmp(end, ",sparse")) {
 			m->sparse = true;
+			end += 7;
+		}
+		if (!strcmp(end, ",huge2M") || !strcmp(end, ",huge1G")) {
+			m->huge_shift = end[6] == 'M' ? 21 : 30;
 			end += 7;
 		}
 		if (*end || m->size <= 0) {
@@ -380,7 +396,9 @@ static void hold(void)
 		struct vm_memfd *m = &memfds[i];
 
 		m->fd = memfd_create("vm", MFD_ALLOW_SEALING |
-				     (m->seals & F_SEAL_EXEC ? MFD_NOEXEC_SEAL : 0));
+				     (m->seals & F_SEAL_EXEC ? MFD_NOEXEC_SEAL : 0) |
+				     (m->huge_shift ? MFD_HUGETLB |
+				      m->huge_shift << MFD_HUGE_SHIFT : 0));
 		if (m->fd < 0 || ftruncate(m->fd, m->size))
 			fail("memfd");
 		fill(m);
@@ -506,11 +524,33 @@ static uint64_t expected_generation(void)
 	return p ? strtoull(p + strlen("kho_expect_gen="), NULL, 0) : 0;
 }
 
+/* The KernelPageSize, in KiB, of the mapping at @p of this process. */
+static long kernel_page_kb(const void *p)
+{
+	FILE *f = fopen("/proc/self/smaps", "r");
+	unsigned long start, end;
+	char line[256];
+	long kb = -1;
+	bool in = false;
+
+	if (!f)
+		fail("/proc/self/smaps");
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%lx-%lx ", &start, &end) == 2)
+			in = start <= (uintptr_t)p && (uintptr_t)p < end;
+		else if (in && sscanf(line, "KernelPageSize: %ld kB", &kb) == 1)
+			break;
+	}
+	fclose(f);
+	return kb;
+}
+
 /*
  * The physical address of each page of @m, one per line; return how many
- * are in huge folios (KPF_THP), while @m holds them.
+ * are in huge folios (KPF_THP, or KPF_HUGE for hugetlb), while @m holds
+ * them, and the KernelPageSize of its mapping in *@kb.
  */
-static long write_pages(struct vm_memfd *m, const char *path)
+static long write_pages(struct vm_memfd *m, const char *path, long *kb)
 {
 	const unsigned char *p = map(m, PROT_READ);
 	FILE *out = fopen(path, "w");
@@ -528,14 +568,68 @@ static long write_pages(struct vm_memfd *m, const char *path)
 		pfn = e & ((1ULL << 55) - 1);
 		if (pread(kpf, &flags, 8, pfn * 8) != 8)
 			fail("/proc/kpageflags read");
-		huge += flags >> 22 & 1;	/* KPF_THP */
+		huge += (flags >> 22 | flags >> 17) & 1;  /* KPF_THP, KPF_HUGE */
 		fprintf(out, "0x%llx\n", (unsigned long long)(pfn * page_size));
 	}
 	fclose(out);
 	close(pm);
 	close(kpf);
+	*kb = kernel_page_kb(p);
 	munmap((void *)p, m->size);
 	return huge;
+}
+
+/* The counters of a hugetlb pool, as its sysfs directory gives them. */
+struct pool {
+	long total, free, resv;
+};
+
+static long pool_counter(int shift, const char *name)
+{
+	char path[96];
+	long val = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/kernel/mm/hugepages/hugepages-%ldkB/%s",
+		 1L << (shift - 10), name);
+	f = fopen(path, "r");
+	if (!f || fscanf(f, "%ld", &val) != 1)
+		fail(path);
+	fclose(f);
+	return val;
+}
+
+static struct pool pool_read(int shift)
+{
+	return (struct pool){ pool_counter(shift, "nr_hugepages"),
+			      pool_counter(shift, "free_hugepages"),
+			      pool_counter(shift, "resv_hugepages") };
+}
+
+/* Fail unless the pool of @shift's page size reads as @want. */
+static void pool_expect(const char *when, int shift, struct pool want)
+{
+	struct pool got = pool_read(shift);
+
+	if (got.total == want.total && got.free == want.free &&
+	    got.resv == want.resv)
+		return;
+	printf("FAIL hugetlb pool %s: total %ld, free %ld, reserved %ld; want %ld, %ld, %ld\n",
+	       when, got.total, got.free, got.resv, want.total, want.free,
+	       want.resv);
+	exit(1);
+}
+
+/* Huge pages of hugetlb memfds of @shift's page size among memfds[]. */
+static long pool_pages(int shift)
+{
+	long n = 0;
+	int i;
+
+	for (i = 0; i < nr_memfds; i++)
+		if (memfds[i].huge_shift == shift)
+			n += memfds[i].size >> shift;
+	return n;
 }
 
 static int retrieve(struct vm_memfd *m)
@@ -660,9 +754,10 @@ static void retrieve_all(int argc, char **argv)
 	const char *cmdline = NULL;
 	struct kho_finish f = { .size = sizeof(f) };
 	uint64_t expect_gen = expected_generation();
-	long huge = 0;
+	int i, shift;
+	struct pool pool = { 0 };
+	long huge = 0, kb = 0;
 	double start;
-	int i;
 
 	while (argc > 1 && argv[0][0] == '-') {
 		if (!strcmp(argv[0], "-p")) {
@@ -681,6 +776,13 @@ static void retrieve_all(int argc, char **argv)
 	}
 	parse_sizes(argv, argc);
 	bad_retrieve();
+	shift = memfds[0].huge_shift;
+	/*
+	 * A hugetlb memfd's pages join its pool at RETRIEVE, in use, and its
+	 * mappings reserve nothing for them.
+	 */
+	if (shift)
+		pool = pool_read(shift);
 	start = now();
 	for (i = 0; i < nr_memfds; i++)
 		memfds[i].fd = retrieve(&memfds[i]);
@@ -689,15 +791,24 @@ static void retrieve_all(int argc, char **argv)
 	for (i = 0; i < nr_memfds; i++)
 		check_memfd(&memfds[i], i ? 0 : expect_gen);
 	report_time("check", start);
+	if (shift)
+		pool_expect("after RETRIEVE", shift,
+			    (struct pool){ pool.total + pool_pages(shift),
+					   pool.free, pool.resv });
 	if (pages)
-		huge = write_pages(&memfds[0], pages);
+		huge = write_pages(&memfds[0], pages, &kb);
 	printf("retrieved: %d memfds, sizes and seals kept, every byte intact",
 	       nr_memfds);
 	if (pages)
-		printf("; %ld pages of the first in huge folios", huge);
+		printf("; %ld pages of the first in huge folios, mapped in %ld kB pages",
+		       huge, kb);
 	if (expect_gen)
 		printf("; the first written up to generation %llu",
 		       (unsigned long long)generation);
+	if (shift)
+		printf("; hugetlb pool %ld -> %ld pages, %ld free, %ld reserved",
+		       pool.total, pool.total + pool_pages(shift), pool.free,
+		       pool.resv);
 	printf("\n");
 	if (kernel) {
 		for (i = 0; i < nr_memfds; i++)
@@ -708,6 +819,36 @@ static void retrieve_all(int argc, char **argv)
 		close(memfds[i].fd);
 	if (ioctl(dev, KHO_IOC_FINISH, &f))
 		fail("KHO_IOC_FINISH");
+	/* Closed, their huge pages are free pages of the pool. */
+	if (shift)
+		pool_expect("after close and FINISH", shift,
+			    (struct pool){ pool.total + pool_pages(shift),
+					   pool.free + pool_pages(shift),
+					   pool.resv });
+}
+
+/*
+ * The physical address of each hugetlb page of the kernel, free or not,
+ * one per line (KPF_HUGE and KPF_COMPOUND_HEAD in /proc/kpageflags).
+ */
+static void hugetlb_heads(void)
+{
+	int kpf = open("/proc/kpageflags", O_RDONLY);
+	uint64_t flags[512];
+	ssize_t got;
+	off_t pfn = 0;
+	int i;
+
+	if (kpf < 0)
+		fail("/proc/kpageflags");
+	while ((got = pread(kpf, flags, sizeof(flags), pfn * 8)) > 0) {
+		for (i = 0; i < got / 8; i++)
+			if ((flags[i] >> 17 & 1) && (flags[i] >> 15 & 1))
+				printf("0x%llx\n", (unsigned long long)
+				       (pfn + i) * page_size);
+		pfn += got / 8;
+	}
+	close(kpf);
 }
 
 /*
@@ -744,11 +885,55 @@ static void many_memfds(void)
 	}
 }
 
+/*
+ * A hugetlb memfd is preserved, its size and seals frozen as a shmem one's;
+ * a file of a mounted hugetlbfs is not a memfd.
+ */
+static int bad_hugetlb(void)
+{
+	struct kho_preserve_fd p = { .size = sizeof(p), .token = 0x77 };
+	struct kho_unpreserve_fd u = { .size = sizeof(u), .token = 0x77 };
+	long huge = 2 << 20;
+	int n = 0;
+
+	p.fd = memfd_create("huge", MFD_HUGETLB | MFD_ALLOW_SEALING);
+	if (p.fd < 0 || ftruncate(p.fd, 2 * huge))
+		fail("memfd_create(MFD_HUGETLB)");
+	if (ioctl(dev, KHO_IOC_PRESERVE_FD, &p))
+		fail("KHO_IOC_PRESERVE_FD of a hugetlb memfd");
+	n += expect_errno("ftruncate of a preserved hugetlb memfd",
+			  ftruncate(p.fd, huge), EBUSY);
+	n += expect_errno("a hole in a preserved hugetlb memfd",
+			  fallocate(p.fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+				    0, huge), EBUSY);
+	n += expect_errno("fallocate past the end of a hugetlb memfd",
+			  fallocate(p.fd, 0, 0, 4 * huge), EBUSY);
+	n += expect_errno("F_ADD_SEALS to a preserved hugetlb memfd",
+			  fcntl(p.fd, F_ADD_SEALS, F_SEAL_GROW), EBUSY);
+	if (ioctl(dev, KHO_IOC_UNPRESERVE_FD, &u))
+		fail("KHO_IOC_UNPRESERVE_FD of a hugetlb memfd");
+	if (ftruncate(p.fd, huge) || fcntl(p.fd, F_ADD_SEALS, F_SEAL_GROW))
+		fail("ftruncate and F_ADD_SEALS once unpreserved");
+	close(p.fd);
+
+	if ((mkdir("/tmp/hugetlbfs", 0700) && errno != EEXIST) ||
+	    mount("none", "/tmp/hugetlbfs", "hugetlbfs", 0, NULL))
+		fail("mount hugetlbfs");
+	p.fd = open("/tmp/hugetlbfs/file", O_RDWR | O_CREAT, 0600);
+	if (p.fd < 0)
+		fail("a file of hugetlbfs");
+	n += expect_errno("a file of a mounted hugetlbfs",
+			  ioctl(dev, KHO_IOC_PRESERVE_FD, &p), EINVAL);
+	close(p.fd);
+	umount("/tmp/hugetlbfs");
+	return n;
+}
+
 static void bad(void)
 {
 	struct kho_preserve_fd p = { .size = sizeof(p), .token = TOKEN };
 	struct kho_unpreserve_fd u = { .size = sizeof(u), .token = 0x99 };
-	int mfd, hfd, pipefd[2], file, n = 0;
+	int mfd, pipefd[2], file, n = 0;
 
 	mfd = memfd_create("vm", 0);
 	if (mfd < 0 || ftruncate(mfd, 1 << 20) || pipe(pipefd))
@@ -764,11 +949,7 @@ static void bad(void)
 	n += expect_errno("a pipe", ioctl(dev, KHO_IOC_PRESERVE_FD, &p), EINVAL);
 	p.fd = file;
 	n += expect_errno("a file of the rootfs", ioctl(dev, KHO_IOC_PRESERVE_FD, &p), EINVAL);
-	hfd = memfd_create("huge", MFD_HUGETLB);
-	if (hfd < 0)
-		fail("memfd_create(MFD_HUGETLB)");
-	p.fd = hfd;
-	n += expect_errno("a hugetlb memfd", ioctl(dev, KHO_IOC_PRESERVE_FD, &p), EINVAL);
+	n += bad_hugetlb();
 	p.fd = 999;
 	n += expect_errno("a closed fd", ioctl(dev, KHO_IOC_PRESERVE_FD, &p), EBADF);
 	p.size = sizeof(p) - 4;
@@ -918,6 +1099,8 @@ int main(int argc, char **argv)
 		count_reserved();
 	} else if (argc == 2 && !strcmp(argv[1], "runs")) {
 		count_runs();
+	} else if (argc == 2 && !strcmp(argv[1], "hugetlb-heads")) {
+		hugetlb_heads();
 	} else if (argc == 3 && !strcmp(argv[1], "copy")) {
 		copy(argv[2]);
 	} else {

@@ -30,7 +30,7 @@ if [ "$stage" -gt 0 ]; then
 	size=$(memfd_size "$prev")
 	if [ "${prev%:*}" != 0 ]; then
 		echo "bench_memfd: retrieve $prev" > /dev/console
-		KHO_MEMFD_TIMES=1 kho-memfd retrieve "$size" > /dev/console 2>&1 ||
+		KHO_MEMFD_TIMES=1 KHO_MEMFD_TOUCH=1 kho-memfd retrieve "$size" > /dev/console 2>&1 ||
 			fail "kho-memfd retrieve $size failed"
 	fi
 fi
@@ -69,6 +69,6 @@ esac
 [ "${next%:*}" = 0 ] && size=
 cat /sys/firmware/initrd > /tmp/initrd || fail "no /sys/firmware/initrd"
 echo "bench_memfd: preserve $next" > /dev/console
-env KHO_MEMFD_TIMES=1 ${frag:+KHO_MEMFD_FRAGMENT=$frag} kho-memfd kexec /boot/Image /tmp/initrd \
+env KHO_MEMFD_TIMES=1 KHO_MEMFD_TOUCH=1 ${frag:+KHO_MEMFD_FRAGMENT=$frag} kho-memfd kexec /boot/Image /tmp/initrd \
 	"$(next_cmdline kho_stage=$((stage + 1)))" $size > /dev/console 2>&1
 fail "kho-memfd kexec returned"

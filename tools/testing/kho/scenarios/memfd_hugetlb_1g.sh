@@ -65,5 +65,8 @@ case "$out" in
 *) fail "the memfd did not come back in a 1 GiB hugetlb page: $out" ;;
 esac
 expect_pool 2 2 0
-echo "$out; the pool's own page outside scratch; free in the pool once closed"
+# Freed from the pool, the pages handed over go back to the page allocator.
+echo 0 > /sys/kernel/mm/hugepages/hugepages-1048576kB/nr_hugepages
+expect_pool 0 0 0
+echo "$out; the pool's own page outside scratch; free in the pool once closed, then freed from it"
 pass

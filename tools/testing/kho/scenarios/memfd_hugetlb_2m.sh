@@ -6,7 +6,8 @@
 # names, mapped in 2 MiB pages, its pool then counting them in use
 # (kho-memfd checks HugePages_Total, _Free and _Rsvd), and hands it on;
 # the third kernel's file map names the very pages the second one's did,
-# and closing the memfd leaves them free pages of the pool.
+# closing the memfd leaves them free pages of the pool, which gives them
+# back to the page allocator when shrunk.
 # cmdline: kho_scratch=64M hugepagesz=2M hugepages=64
 # timeout: 600
 # tier: gate
@@ -58,5 +59,8 @@ case "$out" in
 *) fail "the memfd did not come back in 2 MiB hugetlb pages: $out" ;;
 esac
 expect_pool 96 96 0
-echo "$out; on the pages the second kernel had, free in the pool once closed"
+# Freed from the pool, the pages handed over go back to the page allocator.
+echo 0 > /sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages
+expect_pool 0 0 0
+echo "$out; on the pages the second kernel had, free in the pool once closed, then freed from it"
 pass

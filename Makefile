@@ -12,11 +12,17 @@ SCRIPTS		:= scripts
 JOBS		?= $(shell nproc)
 # FLAVOUR=debian: the test kernel with Debian's memory and boot options
 # (configs/debian.config), built and tested apart from the minimal one.
+# FLAVOUR=bench: Debian's options without the debug checks, whose per-page
+# work would swamp what make bench measures.
 FLAVOUR		?= test
 ifeq ($(FLAVOUR),test)
 KOUT		:= $(BUILD)/arm64
 INITRAMFS	:= $(BUILD)/initramfs
 FRAGMENTS	?= base kho debug kunit ima
+else ifeq ($(FLAVOUR),bench)
+KOUT		:= $(BUILD)/arm64-bench
+INITRAMFS	:= $(BUILD)/initramfs-bench
+FRAGMENTS	?= base kho ima debian
 else
 KOUT		:= $(BUILD)/arm64-$(FLAVOUR)
 INITRAMFS	:= $(BUILD)/initramfs-$(FLAVOUR)

@@ -1125,6 +1125,8 @@ static void __init kho_set_users(const struct kho_mem *run,
 
 	for (pfn = PHYS_PFN(run->addr); pfn < PHYS_PFN(run->addr + run->len);
 	     pfn++) {
+		if (!(pfn % KHO_RESCHED_PAGES))
+			cond_resched();
 		if (users) {
 			set_page_count(pfn_to_page(pfn), users);
 		} else {
@@ -1300,6 +1302,7 @@ bool __init kho_tracker_holds(phys_addr_t phys, unsigned int order)
  * with one reference, now the caller's; hugetlb_insert_folio() takes it
  * as it is.
  *
+ * Context: may sleep (a 1 GiB page is 262144 struct pages).
  * Return: the compound page, as a folio.
  */
 struct folio *kho_adopt_huge_page(phys_addr_t phys, unsigned int order)
@@ -1315,6 +1318,8 @@ struct folio *kho_adopt_huge_page(phys_addr_t phys, unsigned int order)
 		ClearPageReserved(page);
 		if (i)
 			set_page_count(page, 0);
+		if (!(i % KHO_RESCHED_PAGES))
+			cond_resched();
 	}
 	adjust_managed_page_count(head, 1UL << order);
 	if (order)

@@ -50,6 +50,8 @@
  * runs: its array of reserved regions does not grow with fragmentation.
  */
 #define KHO_RUN_GAP		SZ_2M
+/* Pages a loop over struct pages walks between two reschedules. */
+#define KHO_RESCHED_PAGES	1024
 
 /**
  * struct kho_tracker_leaf - one page of bits of a tracker
@@ -95,6 +97,7 @@ struct kho_tracker_block {
  * @leaf: its index in @block
  * @order: the order walked
  * @bit: the next bit to look at in the leaf
+ * @bits: the leaf's bits, once the walk found a set one there
  * @addr: the address of the block of the bit found, U64_MAX at the end
  */
 struct kho_tracker_cursor {
@@ -102,6 +105,7 @@ struct kho_tracker_cursor {
 	unsigned int leaf;
 	unsigned int order;
 	unsigned long bit;
+	const u64 *bits;
 	u64 addr;
 };
 

@@ -798,6 +798,7 @@ static void kho_tracker_seek(struct kho_tracker_cursor *c)
 			word = bits[c->bit / 64] >> (c->bit % 64);
 			if (word) {
 				c->bit += __ffs64(word);
+				c->bits = bits;
 				c->addr = (leaf->first_pfn +
 					   ((u64)c->bit << c->order)) << PAGE_SHIFT;
 				return;
@@ -808,6 +809,26 @@ static void kho_tracker_seek(struct kho_tracker_cursor *c)
 		c->bit = 0;
 	}
 	c->addr = U64_MAX;
+}
+
+/*
+ * The number of set bits from @c's, at a set bit, to the next clear one in
+ * its leaf: a stretch of contiguous blocks, taken a word at a time.
+ */
+static unsigned long kho_tracker_stretch(const struct kho_tracker_cursor *c)
+{
+	const u64 *bits = c->bits;
+	unsigned long bit = c->bit;
+	u64 clear;
+
+	while (bit < KHO_TRACKER_LEAF_BITS) {
+		/* The bits shifted in from the top read as set: beyond this word. */
+		clear = ~bits[bit / 64] >> (bit % 64);
+		if (clear)
+			return bit + __ffs64(clear) - c->bit;
+		bit = ALIGN(bit + 1, 64);
+	}
+	return bit - c->bit;
 }
 
 /**
@@ -856,6 +877,7 @@ EXPORT_SYMBOL_IF_KUNIT(kho_tracker_iter_start);
 bool kho_tracker_next(struct kho_tracker_iter *it, struct kho_mem *run)
 {
 	struct kho_tracker_cursor *c, *first;
+	unsigned long stretch;
 	unsigned int i;
 	u64 len;
 
@@ -872,18 +894,20 @@ bool kho_tracker_next(struct kho_tracker_iter *it, struct kho_mem *run)
 			it->why = "the tracker preserves a page twice";
 			break;
 		}
-		len = PAGE_SIZE << first->order;
+		/* A block of another order inside it is found next, as twice. */
+		stretch = kho_tracker_stretch(first);
+		len = (u64)stretch * (PAGE_SIZE << first->order);
 		if (it->run.len && first->addr != it->run.addr + it->run.len) {
 			*run = it->run;
 			it->run = (struct kho_mem){ first->addr, len };
-			first->bit++;
+			first->bit += stretch;
 			kho_tracker_seek(first);
 			return true;
 		}
 		if (!it->run.len)
 			it->run.addr = first->addr;
 		it->run.len += len;
-		first->bit++;
+		first->bit += stretch;
 		kho_tracker_seek(first);
 	}
 	if (it->why || !it->run.len)

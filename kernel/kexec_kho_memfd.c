@@ -706,6 +706,9 @@ static bool kho_memfd_owns(phys_addr_t addr, unsigned long pages)
 
 		if (!PageReserved(page) || page_ref_count(page) != 1)
 			return false;
+		/* A 1 GiB folio is 262144 pages. */
+		if (!(pfn % KHO_RESCHED_PAGES))
+			cond_resched();
 	}
 	return true;
 }
@@ -743,6 +746,8 @@ static void kho_memfd_put(const struct kho_memfd_in *in, u64 from)
 
 				if (WARN_ON_ONCE(!page_ref_count(page)))
 					continue;
+				if (!(pfn % KHO_RESCHED_PAGES))
+					cond_resched();
 				if (!page_ref_dec_and_test(page))
 					continue;
 				clear_highpage(page);

@@ -23,8 +23,9 @@
 # 4 KiB pages, of BENCH_FRAG_SIZES (default 64M 256M 1G) in 4 KiB pages
 # scattered over twice their size (kho-memfd's KHO_MEMFD_FRAGMENT), of
 # BENCH_MEMFD_SIZES in hugetlb pages of 2 MiB (h2m) and 1 GiB (h1g) and, if
-# the kernel has TRANSPARENT_HUGEPAGE (make bench FLAVOUR=debian), in
-# THP, one kexec each with kho-memfd, in a
+# the kernel has TRANSPARENT_HUGEPAGE (make bench FLAVOUR=bench), in
+# THP (BENCH_MEMFD_MODES, default "4k frag h2m thp h1g", picks some), one
+# kexec each with kho-memfd, in a
 # BENCH_MEMFD_MEM (default 6G) guest; report the DT's and the tracker's
 # bytes, the activation time, the next kernel's early-boot work for the
 # handover (the check and reservation, in cycles of its timer), the blackout
@@ -118,6 +119,7 @@ memfd_bench()
 		modes="$modes thp"
 	# 1 GiB pages only for sizes they divide.
 	[ -z "$(echo $sizes | tr ' ' '\n' | grep -v G)" ] && modes="$modes h1g"
+	modes=${BENCH_MEMFD_MODES:-$modes}
 	# A kexec with no memfd after each one: the blackout's baseline and
 	# its noise.
 	for mode in $modes; do
@@ -127,7 +129,7 @@ memfd_bench()
 	done
 	echo "bench: memfds of $sizes ($modes; fragmented: $frag_sizes), a $mem guest"
 	[ "${modes#*thp}" = "$modes" ] &&
-		echo "bench: no huge pages: this kernel has no TRANSPARENT_HUGEPAGE (make bench FLAVOUR=debian BENCH=memfd)"
+		echo "bench: no huge pages: this kernel has no TRANSPARENT_HUGEPAGE (make bench FLAVOUR=bench BENCH=memfd)"
 	timed_run memfd "$mem" 7200 kho_scratch=128M "kho_bench_memfd=$configs"
 	python3 - "$results/bench-memfd.stamped" <<'PY'
 import math, re, sys
@@ -189,6 +191,9 @@ gib = 2 ** 30
 big = max(copy) if copy else None
 if big:
     print(f"memcpy: {copy[big] / (big / gib) * 1000:.0f} ms per GiB ({big >> 20} MiB copied)")
+# The guest's own memory scaling, which the exponents below inherit.
+if len(copy) >= 2:
+    print(f"memcpy: growth exponent (log-log over size) {slope(list(copy.items())):.2f}")
 for mode in sorted({r[0] for r in rows}):
     r = [x for x in rows if x[0] == mode]
     if len(r) < 2:

@@ -7,7 +7,8 @@ KHO_SPLATS='WARNING:|BUG:|BUG kmalloc|Oops|Kernel panic|Call trace:|'
 KHO_SPLATS+='possible circular locking|possible recursive locking|'
 KHO_SPLATS+='inconsistent lock state|list_add corruption|'
 KHO_SPLATS+='list_del corruption|UBSAN:|KASAN:|kernel BUG|'
-KHO_SPLATS+='INFO: task .* blocked|hung_task|soft lockup|rcu_sched self-detected'
+KHO_SPLATS+='INFO: task .* blocked|hung_task|soft lockup|rcu_sched self-detected|'
+KHO_SPLATS+='rcu_sched detected stalls'
 
 # A scenario that crashes the kernel on purpose prints this line first: the
 # reports from there up to the capture kernel's first line are expected.

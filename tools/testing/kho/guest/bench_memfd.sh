@@ -59,7 +59,7 @@ h2m|h1g)
 	echo $pages > $pool/nr_hugepages
 	[ "$(cat $pool/free_hugepages)" = $pages ] ||
 		fail "only $(cat $pool/free_hugepages) of $pages huge pages in $pool" ;;
-thp)	[ -e $thp ] || fail "this kernel has no TRANSPARENT_HUGEPAGE (make bench FLAVOUR=debian)"
+thp)	[ -e $thp ] || fail "this kernel has no TRANSPARENT_HUGEPAGE (make bench FLAVOUR=bench)"
 	echo always > $thp ;;
 frag)	[ -e $thp ] && echo never > $thp
 	# Scattered over twice its size: every other page of a filler.

@@ -538,15 +538,37 @@ static void file_map_build(struct kho_memfd_map *map[2], u64 *nr_folios,
 	*size = ((1 << FILE_MAP_BIG) + 2) * P + 1;
 }
 
-static void expect_file_map_refused(struct kunit *test, u64 map,
-				    u64 nr_folios, u64 size, const char *want)
+/* The map refused for @want, for a memfd of @huge_order (0: shmem). */
+static void expect_huge_file_map_refused(struct kunit *test, u64 map,
+					 u64 nr_folios, u64 size,
+					 unsigned int huge_order,
+					 const char *want)
 {
 	const char *why = NULL;
 
 	KUNIT_EXPECT_EQ(test, kho_file_map_check(map, nr_folios, size,
-						 0, file_map_holds, NULL, &why),
+						 huge_order, file_map_holds,
+						 NULL, &why),
 			0);
 	KUNIT_EXPECT_STREQ(test, why ?: "(accepted)", want);
+}
+
+static void expect_file_map_refused(struct kunit *test, u64 map,
+				    u64 nr_folios, u64 size, const char *want)
+{
+	expect_huge_file_map_refused(test, map, nr_folios, size, 0, want);
+}
+
+/* Two zeroed pages for a file map; the physical address of the first. */
+static phys_addr_t file_map_alloc(struct kunit *test,
+				  struct kho_memfd_map *map[2])
+{
+	map[0] = kunit_kzalloc(test, PAGE_SIZE, GFP_KERNEL);
+	map[1] = kunit_kzalloc(test, PAGE_SIZE, GFP_KERNEL);
+	KUNIT_ASSERT_TRUE(test, map[0] && map[1]);
+	/* kmalloc() aligns a power of two to itself. */
+	KUNIT_ASSERT_TRUE(test, PAGE_ALIGNED(map[0]) && PAGE_ALIGNED(map[1]));
+	return virt_to_phys(map[0]);
 }
 
 static const char file_map_page_lost[] =
@@ -568,13 +590,8 @@ static void kho_mem_file_map_sound(struct kunit *test)
 	u64 nr_folios, size;
 	phys_addr_t first;
 
-	map[0] = kunit_kzalloc(test, PAGE_SIZE, GFP_KERNEL);
-	map[1] = kunit_kzalloc(test, PAGE_SIZE, GFP_KERNEL);
-	KUNIT_ASSERT_TRUE(test, map[0] && map[1]);
-	/* kmalloc() aligns a power of two to itself. */
-	KUNIT_ASSERT_TRUE(test, PAGE_ALIGNED(map[0]) && PAGE_ALIGNED(map[1]));
+	first = file_map_alloc(test, map);
 	file_map_build(map, &nr_folios, &size);
-	first = virt_to_phys(map[0]);
 
 	KUNIT_EXPECT_EQ(test, kho_file_map_check(first, nr_folios, size,
 						 0, file_map_holds, NULL, &why),
@@ -613,32 +630,22 @@ static void kho_mem_file_map_hugetlb(struct kunit *test)
 	u64 nr_folios, size;
 	phys_addr_t first;
 
-	map[0] = kunit_kzalloc(test, PAGE_SIZE, GFP_KERNEL);
-	map[1] = kunit_kzalloc(test, PAGE_SIZE, GFP_KERNEL);
-	KUNIT_ASSERT_TRUE(test, map[0] && map[1]);
-	KUNIT_ASSERT_TRUE(test, PAGE_ALIGNED(map[0]) && PAGE_ALIGNED(map[1]));
-	first = virt_to_phys(map[0]);
+	first = file_map_alloc(test, map);
 
 	file_map_build(map, &nr_folios, &size);
-	KUNIT_EXPECT_EQ(test, kho_file_map_check(first, nr_folios, size,
-						 FILE_MAP_BIG, file_map_holds,
-						 NULL, &why), 0);
-	KUNIT_EXPECT_STREQ(test, why ?: "(accepted)", file_map_disorder);
+	expect_huge_file_map_refused(test, first, nr_folios, size,
+				     FILE_MAP_BIG, file_map_disorder);
 
 	/* Only the big folio, in a file of its size. */
 	map[0]->next = 0;
 	map[0]->nr = 1;
 	size = P << FILE_MAP_BIG;
-	why = NULL;
 	KUNIT_EXPECT_EQ(test, kho_file_map_check(first, 1, size, FILE_MAP_BIG,
 						 file_map_holds, NULL, &why),
 			2);
 	KUNIT_EXPECT_NULL(test, why);
-	KUNIT_EXPECT_EQ(test, kho_file_map_check(first, 1, size,
-						 FILE_MAP_BIG + 1,
-						 file_map_holds, NULL, &why),
-			0);
-	KUNIT_EXPECT_STREQ(test, why ?: "(accepted)", file_map_disorder);
+	expect_huge_file_map_refused(test, first, 1, size, FILE_MAP_BIG + 1,
+				     file_map_disorder);
 }
 
 /* Each kind of damage, on a map built anew, refused for what it is. */
@@ -648,11 +655,7 @@ static void kho_mem_file_map_damaged(struct kunit *test)
 	u64 nr_folios, size;
 	phys_addr_t first;
 
-	map[0] = kunit_kzalloc(test, PAGE_SIZE, GFP_KERNEL);
-	map[1] = kunit_kzalloc(test, PAGE_SIZE, GFP_KERNEL);
-	KUNIT_ASSERT_TRUE(test, map[0] && map[1]);
-	KUNIT_ASSERT_TRUE(test, PAGE_ALIGNED(map[0]) && PAGE_ALIGNED(map[1]));
-	first = virt_to_phys(map[0]);
+	first = file_map_alloc(test, map);
 
 	file_map_build(map, &nr_folios, &size);
 	file_map_blocks[1].order = 1;

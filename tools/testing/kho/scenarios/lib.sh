@@ -192,6 +192,15 @@ expect_pages_named()
 	cmp -s "$1" /tmp/want || fail "the retrieved memfd's pages are not where its file map named them"
 }
 
+# expect_hugetlb_pool KB TOTAL FREE RESERVED: the hugetlb pool of KB kB
+# pages counts TOTAL pages, FREE of them free, RESERVED reserved.
+expect_hugetlb_pool()
+{
+	local d=/sys/kernel/mm/hugepages/hugepages-$1kB
+
+	expect_eq "$1 kB pool" "$(cat $d/nr_hugepages) $(cat $d/free_hugepages) $(cat $d/resv_hugepages)" "$2 $3 $4"
+}
+
 # page_size: the kernel's page size in bytes.
 page_size()
 {

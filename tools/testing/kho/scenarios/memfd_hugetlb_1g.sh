@@ -11,23 +11,12 @@
 # tier: full
 # covers: memfd hugetlb chain
 
-huge_pool()
-{
-	cat /sys/kernel/mm/hugepages/hugepages-1048576kB/$1
-}
-
-# expect_pool TOTAL FREE RESERVED
-expect_pool()
-{
-	expect_eq "1 GiB pool" "$(huge_pool nr_hugepages) $(huge_pool free_hugepages) $(huge_pool resv_hugepages)" "$*"
-}
-
 stage=${kho_stage:-1}
 if [ "$stage" = 1 ]; then
-	expect_pool 1 1 0
+	expect_hugetlb_pool 1048576 1 1 0
 	kho-memfd hold 1G,huge1G > /tmp/hold.out &
 	wait_holder /tmp/hold.out 300
-	expect_pool 1 0 0
+	expect_hugetlb_pool 1048576 1 0 0
 	expect_eq "preserved memfds" "$(cat $KHO/memfds)" "0x42 1073741824 262144"
 	expect_write $KHO/active 1
 	kexec_load 2
@@ -36,7 +25,7 @@ if [ "$stage" = 1 ]; then
 fi
 
 expect_eq "handed-over memfds" "$(cat /sys/firmware/kho/memfds)" "0x42 1073741824 262144 waiting"
-expect_pool 1 1 0
+expect_hugetlb_pool 1048576 1 1 0
 memfd_runs > /tmp/runs
 expect_eq "folios of its file map" "$(grep -c ' 0x40000000$' /tmp/runs) of $(grep -c . /tmp/runs)" "1 of 1"
 # The gigantic page of this kernel's pool: not in scratch, not the memfd's.
@@ -64,9 +53,9 @@ case "$out" in
 *"; 262144 pages of the first in huge folios, mapped in 1048576 kB pages"*) ;;
 *) fail "the memfd did not come back in a 1 GiB hugetlb page: $out" ;;
 esac
-expect_pool 2 2 0
+expect_hugetlb_pool 1048576 2 2 0
 # Freed from the pool, the pages handed over go back to the page allocator.
 echo 0 > /sys/kernel/mm/hugepages/hugepages-1048576kB/nr_hugepages
-expect_pool 0 0 0
+expect_hugetlb_pool 1048576 0 0 0
 echo "$out; the pool's own page outside scratch; free in the pool once closed, then freed from it"
 pass

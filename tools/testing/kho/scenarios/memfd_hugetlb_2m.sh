@@ -13,23 +13,12 @@
 # tier: gate
 # covers: memfd hugetlb chain
 
-huge_pool()
-{
-	cat /sys/kernel/mm/hugepages/hugepages-2048kB/$1
-}
-
-# expect_pool TOTAL FREE RESERVED
-expect_pool()
-{
-	expect_eq "2 MiB pool" "$(huge_pool nr_hugepages) $(huge_pool free_hugepages) $(huge_pool resv_hugepages)" "$*"
-}
-
 stage=${kho_stage:-1}
 if [ "$stage" = 1 ]; then
-	expect_pool 64 64 0
+	expect_hugetlb_pool 2048 64 64 0
 	kho-memfd hold 64M,huge2M > /tmp/hold.out &
 	wait_holder /tmp/hold.out
-	expect_pool 64 32 0
+	expect_hugetlb_pool 2048 64 32 0
 	expect_eq "preserved memfds" "$(cat $KHO/memfds)" "0x42 67108864 16384"
 	expect_write $KHO/active 1
 	kexec_load 2
@@ -39,7 +28,7 @@ fi
 
 expect_eq "handed-over memfds" "$(cat /sys/firmware/kho/memfds)" "0x42 67108864 16384 waiting"
 # The handed-over pages are in no pool before RETRIEVE.
-expect_pool 64 64 0
+expect_hugetlb_pool 2048 64 64 0
 memfd_runs > /tmp/runs
 expect_eq "folios of its file map" "$(grep -c ' 0x200000$' /tmp/runs) of $(grep -c . /tmp/runs)" "32 of 32"
 runs=$(md5sum < /tmp/runs | cut -c1-32)
@@ -58,9 +47,9 @@ case "$out" in
 *"; 16384 pages of the first in huge folios, mapped in 2048 kB pages"*) ;;
 *) fail "the memfd did not come back in 2 MiB hugetlb pages: $out" ;;
 esac
-expect_pool 96 96 0
+expect_hugetlb_pool 2048 96 96 0
 # Freed from the pool, the pages handed over go back to the page allocator.
 echo 0 > /sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages
-expect_pool 0 0 0
+expect_hugetlb_pool 2048 0 0 0
 echo "$out; on the pages the second kernel had, free in the pool once closed, then freed from it"
 pass

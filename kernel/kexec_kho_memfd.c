@@ -26,10 +26,14 @@
  * builds too): a memfd whose map is not sound holds nothing, and its pages
  * are freed with the others nobody names. A RETRIEVE checks
  * that every folio of the memfd is reserved for it alone before it touches
- * any, then makes each a folio of its order again and inserts it into a
- * new shmem file, or a new hugetlb file for a hugetlb memfd (its node has
- * "hugetlb-order"), whose pool then counts its pages: nothing is copied,
- * and large folios stay large. FINISH
+ * any, and does all that can fail (the new file, its accounting, the charge
+ * of the whole memfd to the caller's memory cgroup) before the first folio
+ * changes hands: a failed RETRIEVE leaves the memfd waiting. Then it makes
+ * each folio one of its order again and inserts it into the new shmem file,
+ * or hugetlb file for a hugetlb memfd (its node has "hugetlb-order"), whose
+ * pool then counts its pages: nothing is copied, and large folios stay
+ * large. PRESERVE moves the memfd's folios out of CMA, and activation those
+ * added since, trying again a move that loses a race. FINISH
  * frees, cleared, the pages of every memfd nobody retrieved, in time
  * linear in their pages.
  */
@@ -45,6 +49,7 @@
 #include <linux/unaligned.h>
 #include <linux/kexec_handover.h>
 #include <linux/libfdt.h>
+#include <linux/memcontrol.h>
 #include <linux/miscdevice.h>
 #include <linux/mm.h>
 #include <linux/module.h>
@@ -64,6 +69,12 @@
 #define KHO_MEMFD_COMPATIBLE	"kho-memfd-v2"
 /* The format before the file map, which this kernel refuses by name. */
 #define KHO_MEMFD_V1_COMPATIBLE	"kho-memfd-v1"
+
+/* Tries of a pin that loses a migration race, a millisecond more each. */
+#define KHO_PIN_TRIES		10
+
+/* Pages charged at a time: mem_cgroup_try_charge_pages() takes an int. */
+#define KHO_CHARGE_PAGES	BIT(30)
 
 /**
  * struct kho_memfd - a memfd preserved through /dev/kho
@@ -137,6 +148,75 @@ static int kho_memfd_copy_arg(void *arg, size_t size, void __user *uarg)
 	return copy_from_user(arg, uarg, size) ? -EFAULT : 0;
 }
 
+/*
+ * memfd_pin_folios() of @file's bytes @start to @end (inclusive, inside
+ * the file), which moves out of CMA, and so out of the scratch region, the
+ * folios there. A migration that loses a race with a writer holding one of
+ * them for a moment (-ENOMEM) is tried again, a little later each time,
+ * up to KHO_PIN_TRIES times in all.
+ */
+static long kho_memfd_pin_range(struct file *file, u64 token, loff_t start,
+				loff_t end, struct folio **folios,
+				unsigned int max, pgoff_t *offset)
+{
+	unsigned int try;
+	long got;
+
+	for (try = 1; ; try++) {
+		got = memfd_pin_folios(file, start, end, folios, max, offset);
+		if (got != -ENOMEM || try == KHO_PIN_TRIES)
+			break;
+		msleep(try);
+	}
+	if (got == -ENOMEM)
+		pr_err("memfd %#llx: could not move out of CMA its folios at bytes %#llx-%#llx (%u tries)\n",
+		       token, start, end, try);
+	return got;
+}
+
+/*
+ * Move out of CMA the folios @file has there now, at PRESERVE, so that
+ * activation has only the folios added since to move. Costs a page cache
+ * lookup per folio, and a migration per folio in CMA.
+ */
+static int kho_memfd_migrate(struct file *file, u64 token)
+{
+	loff_t size = i_size_read(file_inode(file));
+	pgoff_t index = 0, first[PAGEVEC_SIZE], offset;
+	unsigned int i, nr, nr_first;
+	struct folio_batch fbatch;
+	struct folio *folio;
+	long got;
+
+	folio_batch_init(&fbatch);
+	while ((nr = filemap_get_folios(file->f_mapping, &index, (pgoff_t)-1,
+					&fbatch))) {
+		nr_first = 0;
+		for (i = 0; i < nr; i++) {
+			folio = fbatch.folios[i];
+			if (!folio_is_longterm_pinnable(folio))
+				first[nr_first++] = folio_index(folio);
+		}
+		/* A reference of ours would fail their migration. */
+		folio_batch_release(&fbatch);
+		for (i = 0; i < nr_first; i++) {
+			if ((loff_t)first[i] << PAGE_SHIFT >= size)
+				break;
+			got = kho_memfd_pin_range(file, token,
+						  (loff_t)first[i] << PAGE_SHIFT,
+						  ((loff_t)first[i] << PAGE_SHIFT) +
+						  PAGE_SIZE - 1, &folio, 1,
+						  &offset);
+			if (got < 0)
+				return got;
+			if (got)
+				unpin_folio(folio);
+		}
+		cond_resched();
+	}
+	return 0;
+}
+
 static long kho_memfd_preserve(struct file *session, void __user *uarg)
 {
 	struct kho_preserve_fd arg;
@@ -165,6 +245,10 @@ static long kho_memfd_preserve(struct file *session, void __user *uarg)
 	err = kho_memfd_freeze(file, true);
 	if (err)
 		goto free;
+	/* Frozen: no hole can appear; folios added from now on move at activation. */
+	err = kho_memfd_migrate(file, arg.token);
+	if (err)
+		goto unfreeze;
 
 	mutex_lock(&kho_memfd_lock);
 	err = -EBUSY;
@@ -182,6 +266,7 @@ static long kho_memfd_preserve(struct file *session, void __user *uarg)
 
 unlock:
 	mutex_unlock(&kho_memfd_lock);
+unfreeze:
 	kho_memfd_freeze(file, false);
 free:
 	kfree(m);
@@ -349,10 +434,11 @@ static int kho_memfd_pin(struct kho_memfd *m)
 			index = first + 1;
 			continue;
 		}
-		got = memfd_pin_folios(m->file, (loff_t)first << PAGE_SHIFT,
-				       min_t(loff_t, (loff_t)index << PAGE_SHIFT,
-					     size) - 1,
-				       pinned, nr, &offset);
+		got = kho_memfd_pin_range(m->file, m->token,
+					  (loff_t)first << PAGE_SHIFT,
+					  min_t(loff_t, (loff_t)index << PAGE_SHIFT,
+						size) - 1,
+					  pinned, nr, &offset);
 		if (got <= 0)
 			return got ?: -EIO;
 		for (i = 0; i < got; i++) {
@@ -779,44 +865,87 @@ static struct file *kho_memfd_setup(const struct kho_memfd_in *in)
 	return file;
 }
 
-/* Put the folio of @in's map entry @f into @file, which takes it. */
-static int kho_memfd_insert(const struct kho_memfd_in *in, struct file *file,
-			    const struct kho_memfd_folio *f)
+/*
+ * Give back @pages that kho_memfd_charge() charged to @memcg, in pieces
+ * mem_cgroup_cancel_charge() takes.
+ */
+static void kho_memfd_uncharge(struct mem_cgroup *memcg, u64 pages)
+{
+	unsigned int n;
+
+	for (; pages; pages -= n) {
+		n = min_t(u64, pages, KHO_CHARGE_PAGES);
+		mem_cgroup_cancel_charge(memcg, n);
+	}
+}
+
+/*
+ * Charge @memcg for a memfd's @pages at once, before any of them changes
+ * hands, without reclaim: the cgroup has room for them now, or the memfd
+ * is not retrieved. Nothing is reclaimed for it and no task is OOM-killed.
+ */
+static int kho_memfd_charge(struct mem_cgroup *memcg, u64 pages)
+{
+	u64 done;
+	int err;
+
+	for (done = 0; done < pages; done += KHO_CHARGE_PAGES) {
+		err = mem_cgroup_try_charge_pages(memcg,
+						  GFP_NOWAIT | __GFP_NOWARN,
+						  min_t(u64, pages - done,
+							KHO_CHARGE_PAGES));
+		if (err) {
+			kho_memfd_uncharge(memcg, done);
+			return err;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Put the folio of @in's map entry @f into @file, which takes it: a
+ * shmem folio with the charge kho_memfd_charge() took for it from @memcg.
+ */
+static void kho_memfd_insert(const struct kho_memfd_in *in, struct file *file,
+			     struct mem_cgroup *memcg,
+			     const struct kho_memfd_folio *f)
 {
 	struct folio *folio;
 	unsigned int order;
 	phys_addr_t addr;
-	int err;
 
 	addr = kho_memfd_folio(f, &order);
 	if (in->huge_order) {
 		folio = kho_adopt_huge_page(addr, order);
-		err = hugetlb_insert_folio(file, folio, f->index);
+		hugetlb_insert_folio(file, folio, f->index);
 	} else {
 		folio = kho_adopt_folio(addr, order);
-		err = shmem_insert_folio(file, folio, f->index);
+		if (memcg)
+			mem_cgroup_commit_charge(folio, memcg);
+		shmem_insert_folio(file, folio, f->index);
 	}
 	folio_put(folio);
-	return err;
 }
 
 /*
  * A memfd built on @in's folios, adopted in place with their orders: a
- * shmem file, or a hugetlb file whose pool counts them (HugePages_Total)
- * from now on. -EINVAL, with @in->why set and nothing changed, if a folio
- * is not handed over to @in alone or this kernel has no hugetlb pool of
- * its page size; a failure to set up the file changes nothing either.
- * A failure once the folios change hands sets *@lost: every page of @in
- * goes back to the page allocator, through the file for the folios it
- * holds, directly for the others.
+ * shmem file charged to the caller's memory cgroup, or a hugetlb file
+ * whose pool counts them (HugePages_Total) from now on. Whatever can fail
+ * is done before any folio changes hands, so that an error changes
+ * nothing: -EINVAL, with @in->why set, if a folio is not handed over to
+ * @in alone or this kernel has no hugetlb pool of its page size; the
+ * error of the file's setup or accounting, with *@why_now set, leaves @in
+ * waiting to be retrieved again.
  */
-static struct file *kho_memfd_rebuild(struct kho_memfd_in *in, bool *lost)
+static struct file *kho_memfd_rebuild(struct kho_memfd_in *in,
+				      const char **why_now)
 {
 	const struct kho_memfd_map *map, *first;
+	struct mem_cgroup *memcg = NULL;
+	u64 i, done = 0, pages = 0;
 	unsigned int order;
 	phys_addr_t addr;
 	struct file *file;
-	u64 i, done = 0;
 	int err;
 
 	if (in->huge_order && !size_to_hstate(PAGE_SIZE << in->huge_order)) {
@@ -832,39 +961,55 @@ static struct file *kho_memfd_rebuild(struct kho_memfd_in *in, bool *lost)
 				in->why = "a folio is not memory handed over to it alone";
 				return ERR_PTR(-EINVAL);
 			}
+			pages += 1UL << order;
 		}
 		cond_resched();
 	}
 	file = kho_memfd_setup(in);
-	if (IS_ERR(file))
+	if (IS_ERR(file)) {
+		*why_now = "cannot set up its file";
 		return file;
-
-	for (map = first; map; map = kho_memfd_next(map)) {
-		for (i = 0; i < map->nr; i++) {
-			done++;
-			err = kho_memfd_insert(in, file, &map->folio[i]);
-			if (err)
-				goto release;
+	}
+	/* Hugetlb pages are the pool's, not charged to a cgroup. */
+	if (!in->huge_order) {
+		err = shmem_insert_prepare(file, pages);
+		if (err) {
+			*why_now = "no room under the commit limit";
+			goto put_file;
 		}
+		memcg = get_mem_cgroup_from_mm(current->mm);
+		err = memcg ? kho_memfd_charge(memcg, pages) : 0;
+		if (err) {
+			*why_now = "no room under the memory cgroup's limit";
+			goto cancel;
+		}
+	}
+
+	/* Nothing fails from here on: every folio changes hands. */
+	for (map = first; map; map = kho_memfd_next(map)) {
+		for (i = 0; i < map->nr; i++, done++)
+			kho_memfd_insert(in, file, memcg, &map->folio[i]);
 		cond_resched();
 	}
+	mem_cgroup_put(memcg);
+	/* Only the file map's pages are left to free. */
 	kho_memfd_put(in, done);
 	kho_memfd_set_seals(file, in->seals);
 	return file;
 
-release:
-	/* The folios adopted are the file's, or freed by their last put. */
-	*lost = true;
-	kho_memfd_put(in, done);
+cancel:
+	mem_cgroup_put(memcg);
+	shmem_insert_cancel(file, pages);
+put_file:
 	fput(file);
 	return ERR_PTR(err);
 }
 
 static long kho_memfd_retrieve(void __user *uarg)
 {
+	const char *why_now = NULL;
 	struct kho_retrieve_fd arg;
 	struct kho_memfd_in *in;
-	bool lost = false;
 	struct file *file;
 	int err, fd;
 
@@ -889,24 +1034,17 @@ static long kho_memfd_retrieve(void __user *uarg)
 	err = -EFAULT;
 	if (put_user(fd, &((struct kho_retrieve_fd __user *)uarg)->fd))
 		goto put_fd;
-	file = kho_memfd_rebuild(in, &lost);
-	err = PTR_ERR(file);
-	if (IS_ERR(file) && in->why) {
+	file = kho_memfd_rebuild(in, &why_now);
+	err = PTR_ERR_OR_ZERO(file);
+	if (err && in->why) {
 		pr_warn("memfd %#llx of the handover is not retrieved: %s\n",
 			arg.token, in->why);
 		goto put_fd;
 	}
-	if (IS_ERR(file) && !lost) {
+	if (err) {
 		/* Nothing changed hands: it waits to be retrieved again. */
-		pr_warn("memfd %#llx of the handover is not retrieved yet: %d\n",
-			arg.token, err);
-		goto put_fd;
-	}
-	if (IS_ERR(file)) {
-		/* Its pages are freed: nothing is left to retrieve or finish. */
-		in->done = true;
-		pr_warn("memfd %#llx of the handover is lost: its rebuild failed: %d\n",
-			arg.token, err);
+		pr_warn("memfd %#llx of the handover is not retrieved yet: %s: %d\n",
+			arg.token, why_now, err);
 		goto put_fd;
 	}
 	in->done = true;

@@ -26,7 +26,8 @@
 # the kernel has TRANSPARENT_HUGEPAGE (make bench FLAVOUR=bench), in
 # THP (BENCH_MEMFD_MODES, default "4k frag h2m thp h1g", picks some), one
 # kexec each with kho-memfd, in a
-# BENCH_MEMFD_MEM (default 6G) guest; report the DT's and the tracker's
+# BENCH_MEMFD_MEM (default 6G) guest, BENCH_MEMFD_REPEAT (default 1) times
+# each, in rounds; report, as medians over the runs, the DT's and the tracker's
 # bytes, the activation time, the next kernel's early-boot work for the
 # handover (the check and reservation, in cycles of its timer), the blackout
 # (from kho-memfd's reboot line to the next kernel's user space) less that
@@ -113,7 +114,8 @@ memfd_bench()
 {
 	local sizes=${BENCH_MEMFD_SIZES:-64M 256M 1G 4G} modes="4k frag h2m"
 	local frag_sizes=${BENCH_FRAG_SIZES:-64M 256M 1G}
-	local mem=${BENCH_MEMFD_MEM:-6G} configs=0 mode size
+	local mem=${BENCH_MEMFD_MEM:-6G} repeat=${BENCH_MEMFD_REPEAT:-1}
+	local configs=0 mode size round
 
 	grep -q '^CONFIG_TRANSPARENT_HUGEPAGE=y' "$KOUT/.config" 2>/dev/null &&
 		modes="$modes thp"
@@ -121,79 +123,94 @@ memfd_bench()
 	[ -z "$(echo $sizes | tr ' ' '\n' | grep -v G)" ] && modes="$modes h1g"
 	modes=${BENCH_MEMFD_MODES:-$modes}
 	# A kexec with no memfd after each one: the blackout's baseline and
-	# its noise.
-	for mode in $modes; do
-		for size in $([ $mode = frag ] && echo $frag_sizes || echo $sizes); do
-			configs="$configs,$size:$mode,0"
+	# its noise. Rounds one after the other, so that a disturbance of the
+	# host lands on one run of a configuration, not on all of them.
+	for round in $(seq "$repeat"); do
+		for mode in $modes; do
+			for size in $([ $mode = frag ] && echo $frag_sizes || echo $sizes); do
+				configs="$configs,$size:$mode,0"
+			done
 		done
 	done
-	echo "bench: memfds of $sizes ($modes; fragmented: $frag_sizes), a $mem guest"
+	echo "bench: memfds of $sizes ($modes; fragmented: $frag_sizes), $repeat times each, a $mem guest"
 	grep -q '^CONFIG_TRANSPARENT_HUGEPAGE=y' "$KOUT/.config" 2>/dev/null ||
 		echo "bench: no huge pages: this kernel has no TRANSPARENT_HUGEPAGE (make bench FLAVOUR=bench BENCH=memfd)"
-	timed_run memfd "$mem" 7200 kho_scratch=128M "kho_bench_memfd=$configs"
+	timed_run memfd "$mem" $((7200 * repeat)) kho_scratch=128M \
+		"kho_bench_memfd=$configs" "kho_bench_copies=$repeat"
 	python3 - "$results/bench-memfd.stamped" <<'PY'
-import math, re, sys
+import math, re, statistics, sys
 act, black, restore, copy, dt, tracker, early = {}, {}, {}, {}, {}, {}, {}
 cur, reboot, mhz = None, None, None
 def nbytes(s):
     return int(s[:-1]) << {'K': 10, 'M': 20, 'G': 30}[s[-1]] if s[-1] in 'KMG' else int(s)
+def add(d, k, v):
+    d.setdefault(k, []).append(v)
 for line in open(sys.argv[1]):
     stamp, _, text = line.partition(' ')
     m = re.search(r'bench_memfd: (preserve|retrieve) (\S+)', text)
     if m:
         cur = m[2]
     elif re.match(r'time activate ', text):
-        act[cur] = float(text.split()[2])
+        add(act, cur, float(text.split()[2]))
     elif re.search(r'kho: tracker of \d+ pages', text):
         m = re.search(r'kho: tracker of (\d+) pages .* DT of (\d+) bytes', text)
-        tracker[cur], dt[cur] = int(m[1]) * 4096, int(m[2])
+        add(tracker, cur, int(m[1]) * 4096)
+        add(dt, cur, int(m[2]))
     elif re.search(r'kho: handover: \d+ regions reserved in \d+ cycles', text):
-        early[cur] = int(re.search(r'reserved in (\d+) cycles', text)[1])
+        add(early, cur, int(re.search(r'reserved in (\d+) cycles', text)[1]))
     elif re.search(r'arch_timer: cp15 timer\(s\) running at ([0-9.]+)MHz', text):
         mhz = float(re.search(r'running at ([0-9.]+)MHz', text)[1])
     elif re.match(r'time retrieve ', text):
-        restore[cur] = float(text.split()[2])
+        add(restore, cur, float(text.split()[2]))
     elif 'kho-memfd: reboot(LINUX_REBOOT_CMD_KEXEC)' in text:
         reboot = float(stamp)
     elif 'bench_memfd: user space' in text and reboot is not None:
-        black.setdefault(cur, []).append(float(stamp) - reboot)
+        add(black, cur, float(stamp) - reboot)
         reboot = None
     m = re.search(r'bench_memfd: copy (\S+):- copy (\d+) ([0-9.]+)', text)
     if m:
-        copy[int(m[2])] = float(m[3])
+        add(copy, int(m[2]), float(m[3]))
 runs = black.pop('0', None)
 if not runs or len(runs) < 2:
     sys.exit('bench: too few kexecs without memfds to compare with')
-base = sum(runs) / len(runs)
-noise = (sum((r - base) ** 2 for r in runs) / (len(runs) - 1)) ** 0.5
-print(f"blackout of a kexec with no memfd: {base * 1000:.0f} ms, standard deviation "
+base = statistics.median(runs)
+noise = statistics.stdev(runs)
+med = lambda d, k, default=0: statistics.median(d[k]) if k in d else default
+print(f"blackout of a kexec with no memfd: median {base * 1000:.0f} ms, standard deviation "
       f"{noise * 1000:.0f} ms ({len(runs)} kexecs)")
+print("each figure below is the median of the runs of its configuration; "
+      "spread = (max - min) / median of the restore times")
 print(f"{'size':>6} {'mode':>4} {'DT (B)':>7} {'tracker (B)':>12} {'activate (ms)':>14} "
-      f"{'early boot (ms)':>16} {'added blackout (ms)':>20} {'restore (ms)':>13} {'memcpy (ms)':>12}")
+      f"{'early boot (ms)':>16} {'added blackout (ms)':>20} {'restore (ms)':>13} "
+      f"{'memcpy (ms)':>12} {'runs':>5} {'spread':>7}")
 rows = []
 for cfg in act:
     if cfg == '0' or cfg not in restore or cfg not in black:
         continue
     size, mode = cfg.split(':')
     b = nbytes(size)
-    added = black[cfg][0] - base
-    boot = early.get(cfg, 0) / mhz / 1000 if mhz else float('nan')
-    rows.append((mode, b, act[cfg], added, restore[cfg], boot, tracker.get(cfg, 0)))
-    print(f"{size:>6} {mode:>4} {dt.get(cfg, 0):>7} {tracker.get(cfg, 0):>12} {act[cfg] * 1000:>14.1f} "
-          f"{boot:>16.2f} {added * 1000:>20.1f} {restore[cfg] * 1000:>13.1f} "
-          f"{copy.get(b, float('nan')) * 1000:>12.1f}")
+    added = med(black, cfg) - base
+    boot = med(early, cfg) / mhz / 1000 if mhz else float('nan')
+    r = restore[cfg]
+    rows.append((mode, b, med(act, cfg), added, med(restore, cfg), boot, med(tracker, cfg)))
+    print(f"{size:>6} {mode:>4} {med(dt, cfg):>7.0f} {med(tracker, cfg):>12.0f} "
+          f"{med(act, cfg) * 1000:>14.1f} {boot:>16.2f} {added * 1000:>20.1f} "
+          f"{med(restore, cfg) * 1000:>13.1f} {med(copy, b, float('nan')) * 1000:>12.1f} "
+          f"{len(r):>5} {(max(r) - min(r)) / statistics.median(r):>7.2f}")
 def slope(pts):
     xs = [math.log(x) for x, _ in pts]
     ys = [math.log(max(y, 1e-3)) for _, y in pts]
     mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
     return sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / sum((x - mx) ** 2 for x in xs)
 gib = 2 ** 30
-big = max(copy) if copy else None
+copied = {b: statistics.median(t) for b, t in copy.items()}
+big = max(copied) if copied else None
 if big:
-    print(f"memcpy: {copy[big] / (big / gib) * 1000:.0f} ms per GiB ({big >> 20} MiB copied)")
+    print(f"memcpy: {copied[big] / (big / gib) * 1000:.0f} ms per GiB ({big >> 20} MiB copied, "
+          f"median of {len(copy[big])})")
 # The guest's own memory scaling, which the exponents below inherit.
-if len(copy) >= 2:
-    print(f"memcpy: growth exponent (log-log over size) {slope(list(copy.items())):.2f}")
+if len(copied) >= 2:
+    print(f"memcpy: growth exponent (log-log over size) {slope(list(copied.items())):.2f}")
 for mode in sorted({r[0] for r in rows}):
     r = [x for x in rows if x[0] == mode]
     if len(r) < 2:

@@ -6,7 +6,8 @@
 # reports the time, then preserves the next entry's memfd and kexecs with
 # kho-memfd kexec, which reports the activation time. The host times the
 # blackout from the serial console: from kho-memfd's reboot line (in the
-# kernel log) to this script's first line. The last kernel times memcpy() of each size.
+# kernel log) to this script's first line. The last kernel times memcpy() of
+# each size, kho_bench_copies times (default 1).
 
 echo "bench_memfd: user space" > /dev/console
 stage=${kho_stage:-0}
@@ -35,9 +36,11 @@ if [ "$stage" -gt 0 ]; then
 	fi
 fi
 if [ "$stage" -ge $# ]; then
-	for size in $(echo "$kho_bench_memfd" | tr , '\n' | sed 's/:.*//' | sort -u); do
-		[ "$size" = 0 ] && continue
-		echo "bench_memfd: copy $size:- $(kho-memfd copy "$size")" > /dev/console
+	for round in $(seq "${kho_bench_copies:-1}"); do
+		for size in $(echo "$kho_bench_memfd" | tr , '\n' | sed 's/:.*//' | sort -u); do
+			[ "$size" = 0 ] && continue
+			echo "bench_memfd: copy $size:- $(kho-memfd copy "$size")" > /dev/console
+		done
 	done
 	pass
 fi

@@ -25,6 +25,13 @@
  *	memfd is a hugetlb one, the pool of its page size must count its pages
  *	after RETRIEVE, in use and reserving nothing, and as free pages once
  *	closed.
+ *	With KHO_MEMFD_FAULTS, each RETRIEVE is made to fail at its 1st,
+ *	2nd, ... fault-injection point (/proc/thread-self/fail-nth) until it
+ *	succeeds: each failure must be ENOMEM or ENOSPC and leave the memfd
+ *	waiting, and at least one must have been injected.
+ *   kho-memfd cycles N SIZE...
+ *	hold, keep writing to the first memfd through a mapping, and
+ *	activate and abort KHO N times: each activation must succeed
  *   kho-memfd bad
  *	every bad input of the outgoing side, and its errno
  *   kho-memfd bad-active
@@ -535,6 +542,45 @@ static void kexec_while_writing(const char *kernel, const char *initrd,
 	fail("reboot(LINUX_REBOOT_CMD_KEXEC)");
 }
 
+/*
+ * hold, keep writing to the first memfd, and activate and abort KHO @n
+ * times: every activation must succeed while folios are written to (and,
+ * in a sparse memfd, added).
+ */
+static void activate_cycles(long n)
+{
+	long i, failed = 0;
+	pthread_t thread;
+	double start;
+	int fd;
+
+	if (memfds[0].seals & F_SEAL_WRITE) {
+		printf("FAIL the first memfd is written to: not ,ro\n");
+		exit(2);
+	}
+	if (pthread_create(&thread, NULL, writer, &memfds[0]))
+		fail("pthread_create");
+	while (generation < 1)
+		usleep(1000);
+	start = now();
+	for (i = 0; i < n; i++) {
+		fd = open("/sys/kernel/kho/active", O_WRONLY);
+		if (fd < 0)
+			fail("/sys/kernel/kho/active");
+		if (write(fd, "1", 1) == 1) {
+			write_file("/sys/kernel/kho/active", "0");
+		} else {
+			printf("activation %ld failed: %s\n", i + 1, strerror(errno));
+			failed++;
+		}
+		close(fd);
+	}
+	printf("%ld activations and aborts with a writer running (generation %llu): %ld failed, %.1f s\n",
+	       n, (unsigned long long)generation, failed, now() - start);
+	if (failed)
+		exit(1);
+}
+
 /* This kernel's kho_expect_gen=, or 0 if it has none. */
 static uint64_t expected_generation(void)
 {
@@ -656,10 +702,81 @@ static long pool_pages(int shift)
 	return n;
 }
 
+/* Is the memfd handed over as @token listed "waiting" by this kernel? */
+static bool waiting(uint64_t token)
+{
+	FILE *f = fopen("/sys/firmware/kho/memfds", "r");
+	unsigned long long t;
+	char state[16];
+	bool found = false;
+
+	if (!f)
+		fail("/sys/firmware/kho/memfds");
+	while (fscanf(f, "%llx %*s %*s %15s", &t, state) == 2)
+		if (t == token && !strcmp(state, "waiting"))
+			found = true;
+	fclose(f);
+	return found;
+}
+
+/*
+ * RETRIEVE @m with its Nth fault-injection point failing (fail-nth), for
+ * N = 1, 2, ... until one succeeds: each failure must be ENOMEM or ENOSPC
+ * and leave the memfd waiting; the success gets every byte (which
+ * check_memfd() then checks).
+ */
+static int retrieve_failing(struct vm_memfd *m, struct kho_retrieve_fd *r)
+{
+	int nth, ret, err, failed = 0;
+	char n[16];
+	int fd;
+
+	fd = open("/proc/thread-self/fail-nth", O_RDWR);
+	if (fd < 0)
+		fail("/proc/thread-self/fail-nth");
+	for (nth = 1; nth < 10000; nth++) {
+		snprintf(n, sizeof(n), "%d", nth);
+		if (pwrite(fd, n, strlen(n), 0) < 0)
+			fail("fail-nth");
+		ret = ioctl(dev, KHO_IOC_RETRIEVE_FD, r);
+		err = errno;
+		if (pwrite(fd, "0", 1, 0) < 0)
+			fail("fail-nth");
+		if (!ret)
+			break;
+		if (err != ENOMEM && err != ENOSPC) {
+			errno = err;
+			printf("FAIL memfd %#llx: RETRIEVE with failure point %d failing: %s, not ENOMEM or ENOSPC\n",
+			       (unsigned long long)m->token, nth, strerror(err));
+			exit(1);
+		}
+		if (!waiting(m->token)) {
+			printf("FAIL memfd %#llx: not waiting after a RETRIEVE failed at failure point %d\n",
+			       (unsigned long long)m->token, nth);
+			exit(1);
+		}
+		failed++;
+	}
+	close(fd);
+	if (ret)
+		fail("KHO_IOC_RETRIEVE_FD never succeeded");
+	/* A RETRIEVE that nothing could fail proves nothing here. */
+	if (!failed) {
+		printf("FAIL memfd %#llx: no failure was injected into RETRIEVE\n",
+		       (unsigned long long)m->token);
+		exit(1);
+	}
+	printf("memfd %#llx: RETRIEVE failed at each of its first %d failure points, the memfd still waiting, then succeeded\n",
+	       (unsigned long long)m->token, failed);
+	return r->fd;
+}
+
 static int retrieve(struct vm_memfd *m)
 {
 	struct kho_retrieve_fd r = { .size = sizeof(r), .token = m->token };
 
+	if (getenv("KHO_MEMFD_FAULTS"))
+		return retrieve_failing(m, &r);
 	if (ioctl(dev, KHO_IOC_RETRIEVE_FD, &r))
 		fail("KHO_IOC_RETRIEVE_FD");
 	return r.fd;
@@ -1112,6 +1229,10 @@ int main(int argc, char **argv)
 		parse_sizes(argv + 5, argc - 5);
 		hold();
 		kexec_while_writing(argv[2], argv[3], argv[4]);
+	} else if (argc >= 4 && !strcmp(argv[1], "cycles")) {
+		parse_sizes(argv + 3, argc - 3);
+		hold();
+		activate_cycles(strtol(argv[2], NULL, 0));
 	} else if (argc >= 3 && !strcmp(argv[1], "retrieve")) {
 		retrieve_all(argc - 2, argv + 2);
 	} else if (argc == 2 && !strcmp(argv[1], "bad")) {

@@ -859,7 +859,9 @@ static int __init kho_cma_area_holds(struct cma *cma, void *pfn)
  * pageblock MIGRATE_CMA, which keeps unmovable allocations out of the
  * region so that it is free again for the next handover, count the region
  * as CMA memory (but for a CMA area placed there, which does both itself
- * when it is activated), and free the held pages. Like a CMA area's, they stay
+ * when it is activated), and free the held pages. If a larger region
+ * replaced it (kho_scratch_replaced()), only free them, as ordinary
+ * memory. Like a CMA area's, they stay
  * reserved in memblock: the deferred pass would free them again.
  */
 void __init kho_release_scratch(void)
@@ -867,6 +869,7 @@ void __init kho_release_scratch(void)
 	const struct kho_mem *scratch = &kho_in.scratch;
 	unsigned long pfn, start_pfn = PHYS_PFN(scratch->addr);
 	unsigned long end_pfn = PHYS_PFN(scratch->addr + scratch->len);
+	bool replaced = kho_scratch_replaced();
 	unsigned long freed = 0;
 	struct memblock_region *r;
 
@@ -874,7 +877,8 @@ void __init kho_release_scratch(void)
 		return;
 
 	for (pfn = start_pfn; pfn < end_pfn; pfn += pageblock_nr_pages) {
-		if (cma_for_each_area(kho_cma_area_holds, &pfn))
+		/* A larger region replaced it: its pages are ordinary memory. */
+		if (replaced || cma_for_each_area(kho_cma_area_holds, &pfn))
 			continue;
 		set_pageblock_migratetype(pfn_to_page(pfn), MIGRATE_CMA);
 		page_zone(pfn_to_page(pfn))->cma_pages += pageblock_nr_pages;
@@ -892,8 +896,9 @@ void __init kho_release_scratch(void)
 			freed++;
 		}
 	}
-	pr_info("scratch region: %lu of %lu pages free\n", freed,
-		end_pfn - start_pfn);
+	pr_info("scratch region: %lu of %lu pages free%s\n", freed,
+		end_pfn - start_pfn,
+		replaced ? ", given back as ordinary memory" : "");
 }
 
 /**
@@ -1291,16 +1296,34 @@ bool __init kho_tracker_holds(phys_addr_t phys, unsigned int order)
 }
 
 /**
+ * kho_manage_pages() - count handed-over pages as memory the kernel manages
+ * @phys: physical address of the first page
+ * @pages: how many, all in one zone
+ * @manage: true to count them, false to undo an earlier count
+ *
+ * Pages handed over are reserved, outside MemTotal and their zone's
+ * managed pages, until a user adopts them (kho_adopt_folio()). A user
+ * counts them first, in as few calls as their zones allow, so that what
+ * compares a size with the memory the kernel manages (a file's
+ * overcommit accounting) sees them, and undoes it if it then gives up.
+ */
+void kho_manage_pages(phys_addr_t phys, unsigned long pages, bool manage)
+{
+	adjust_managed_page_count(phys_to_page(phys),
+				  manage ? (long)pages : -(long)pages);
+}
+
+/**
  * kho_adopt_huge_page() - make a block of handed-over pages a compound page
  * @phys: physical address of its first page, which kho_tracker_holds()
  *	  accepted with @order
  * @order: its order, which may exceed MAX_PAGE_ORDER
  *
  * The caller checked that every page is reserved with the one reference
- * of its single user. The pages become a compound page of @order, as the
- * page allocator returns one: not reserved, counted as managed memory,
- * with one reference, now the caller's; hugetlb_insert_folio() takes it
- * as it is.
+ * of its single user, and counted them as managed memory
+ * (kho_manage_pages()). The pages become a compound page of @order, as
+ * the page allocator returns one: not reserved, with one reference, now
+ * the caller's; hugetlb_insert_folio() takes it as it is.
  *
  * Context: may sleep (a 1 GiB page is 262144 struct pages).
  * Return: the compound page, as a folio.
@@ -1321,7 +1344,6 @@ struct folio *kho_adopt_huge_page(phys_addr_t phys, unsigned int order)
 		if (!(i % KHO_RESCHED_PAGES))
 			cond_resched();
 	}
-	adjust_managed_page_count(head, 1UL << order);
 	if (order)
 		prep_compound_page(head, order);
 	return page_folio(head);

@@ -134,6 +134,7 @@ bool kho_tracker_test(const struct kho_tracker_leaf *const *leaves,
 		      size_t nr, u64 pfn, unsigned int order);
 bool kho_tracker_holds(phys_addr_t phys, unsigned int order);
 bool kho_mem_named(const struct kho_mem *r);
+void kho_manage_pages(phys_addr_t phys, unsigned long pages, bool manage);
 struct folio *kho_adopt_folio(phys_addr_t phys, unsigned int order);
 struct folio *kho_adopt_huge_page(phys_addr_t phys, unsigned int order);
 
@@ -342,6 +343,7 @@ bool kho_ranges_overlap(const struct kho_mem *ranges, size_t nr,
 bool kho_ranges_hold(const struct kho_mem *ranges, size_t nr,
 		     const struct kho_mem *r);
 bool kho_inherited_scratch(phys_addr_t *base, phys_addr_t *size);
+bool kho_scratch_replaced(void);
 phys_addr_t kho_early_size(void);
 const char *kho_in_check_dt(const void *fdt, u64 dt_len, u64 *tracker,
 			    size_t *nr_mem, u64 *extra);

@@ -903,6 +903,38 @@ static int kho_memfd_charge(struct mem_cgroup *memcg, u64 pages)
 }
 
 /*
+ * Count @in's folios as memory the kernel manages, or stop: a call per
+ * stretch of folios in one zone.
+ */
+static void kho_memfd_manage(const struct kho_memfd_in *in, bool manage)
+{
+	const struct kho_memfd_map *map;
+	struct zone *zone = NULL;
+	unsigned long pages = 0;
+	phys_addr_t first = 0, addr;
+	unsigned int order;
+	u64 i;
+
+	for (map = kho_memfd_first(in); map; map = kho_memfd_next(map)) {
+		for (i = 0; i < map->nr; i++) {
+			addr = kho_memfd_folio(&map->folio[i], &order);
+			if (pages && page_zone(phys_to_page(addr)) != zone) {
+				kho_manage_pages(first, pages, manage);
+				pages = 0;
+			}
+			if (!pages) {
+				zone = page_zone(phys_to_page(addr));
+				first = addr;
+			}
+			pages += 1UL << order;
+		}
+		cond_resched();
+	}
+	if (pages)
+		kho_manage_pages(first, pages, manage);
+}
+
+/*
  * Put the folio of @in's map entry @f into @file, which takes it: a
  * shmem folio with the charge kho_memfd_charge() took for it from @memcg.
  */
@@ -970,12 +1002,14 @@ static struct file *kho_memfd_rebuild(struct kho_memfd_in *in,
 		*why_now = "cannot set up its file";
 		return file;
 	}
+	/* The commit limit and its heuristic compare with managed memory. */
+	kho_memfd_manage(in, true);
 	/* Hugetlb pages are the pool's, not charged to a cgroup. */
 	if (!in->huge_order) {
 		err = shmem_insert_prepare(file, pages);
 		if (err) {
 			*why_now = "no room under the commit limit";
-			goto put_file;
+			goto unmanage;
 		}
 		memcg = get_mem_cgroup_from_mm(current->mm);
 		err = memcg ? kho_memfd_charge(memcg, pages) : 0;
@@ -1000,7 +1034,8 @@ static struct file *kho_memfd_rebuild(struct kho_memfd_in *in,
 cancel:
 	mem_cgroup_put(memcg);
 	shmem_insert_cancel(file, pages);
-put_file:
+unmanage:
+	kho_memfd_manage(in, false);
 	fput(file);
 	return ERR_PTR(err);
 }

@@ -901,26 +901,23 @@ static phys_addr_t __init kho_alloc_in_one_zone(phys_addr_t size)
  * Declares a CMA area named "kho" of kho_scratch= bytes (rounded up to the
  * CMA granule), in one memory zone, so that only movable memory lives there
  * while the system runs and the region is free for the next kernel when it
- * is loaded. After
- * a KHO boot the inherited region serves instead, so that handovers chain.
- * kho_scratch=auto asks for KHO_SCRATCH_AUTO_FACTOR times what this
- * kernel's early boot took (kho_early_size()) plus KHO_SCRATCH_AUTO_EXTRA.
- * Architectures call it once memblock knows all memory and the zones are
- * sized, after kho_reserve_handover().
+ * is loaded. After a KHO boot the inherited region serves instead, so that
+ * handovers chain, unless kho_scratch= asks for more than it has: then a
+ * new region of that size replaces it, and the inherited one becomes
+ * ordinary memory (kho_release_scratch()); a chain is never stuck with its
+ * first kernel's guess. kho_scratch=auto asks for KHO_SCRATCH_AUTO_FACTOR
+ * times what this kernel's early boot took (kho_early_size()) plus
+ * KHO_SCRATCH_AUTO_EXTRA. Architectures call it once memblock knows all
+ * memory and the zones are sized, after kho_reserve_handover().
  */
 void __init kho_reserve_scratch(void)
 {
 	phys_addr_t early = kho_early_size();
-	phys_addr_t base, size;
+	phys_addr_t base, size, inherited = 0;
 	struct cma *cma;
 	int err;
 
 	kho_out.scratch_needed = early;
-	if (kho_inherited_scratch(&kho_out.scratch_base, &kho_out.scratch_size)) {
-		if (kho_scratch_request || kho_scratch_auto)
-			pr_info("kho_scratch= ignored: the next handover reuses this one's scratch region\n");
-		return;
-	}
 	if (kho_scratch_auto) {
 		kho_scratch_request = early * KHO_SCRATCH_AUTO_FACTOR +
 				      KHO_SCRATCH_AUTO_EXTRA;
@@ -930,27 +927,58 @@ void __init kho_reserve_scratch(void)
 			DIV_ROUND_UP_ULL(early, SZ_1M),
 			KHO_SCRATCH_AUTO_EXTRA / SZ_1M);
 	}
-	if (!kho_scratch_request)
+	size = ALIGN(kho_scratch_request, CMA_MIN_ALIGNMENT_BYTES);
+	if (kho_inherited_scratch(&kho_out.scratch_base, &kho_out.scratch_size)) {
+		inherited = kho_out.scratch_size;
+		if (size <= inherited) {
+			if (size)
+				pr_info("kho_scratch=: %llu MiB fit in the inherited scratch region of %llu MiB, which the next handover reuses\n",
+					(u64)size >> 20, (u64)inherited >> 20);
+			return;
+		}
+	}
+	if (!size)
 		return;
 
-	size = ALIGN(kho_scratch_request, CMA_MIN_ALIGNMENT_BYTES);
 	base = kho_alloc_in_one_zone(size);
 	if (!base) {
-		pr_err("cannot reserve %pa bytes of scratch in one memory zone, KHO is unavailable\n",
-		       &size);
-		return;
+		err = -ENOMEM;
+		goto fail;
 	}
 	err = cma_init_reserved_mem(base, size, 0, "kho", &cma);
 	if (err) {
 		memblock_phys_free(base, size);
-		pr_err("cannot make %pa bytes of scratch a CMA area: %d, KHO is unavailable\n",
-		       &size, err);
-		return;
+		goto fail;
 	}
 
 	kho_scratch_cma = cma;
 	kho_out.scratch_base = cma_get_base(cma);
 	kho_out.scratch_size = cma_get_size(cma);
-	pr_info("scratch region %pa, %pa bytes\n", &kho_out.scratch_base,
-		&kho_out.scratch_size);
+	if (inherited)
+		pr_info("scratch region grows from the inherited %llu MiB to %llu MiB at %pa, which the next handover uses\n",
+			(u64)inherited >> 20, (u64)kho_out.scratch_size >> 20,
+			&kho_out.scratch_base);
+	else
+		pr_info("scratch region %pa, %pa bytes\n", &kho_out.scratch_base,
+			&kho_out.scratch_size);
+	return;
+
+fail:
+	if (inherited)
+		pr_err("cannot reserve %llu MiB of scratch in one memory zone: %d; the next handover reuses the inherited region of %llu MiB\n",
+		       (u64)size >> 20, err, (u64)inherited >> 20);
+	else
+		pr_err("cannot reserve %llu MiB of scratch in one memory zone: %d, KHO is unavailable\n",
+		       (u64)size >> 20, err);
+}
+
+/**
+ * kho_scratch_replaced() - does a new scratch region replace the inherited one?
+ *
+ * Return: true in a KHO boot whose kho_scratch= asked for more than the
+ * inherited region has, and got it.
+ */
+bool __init kho_scratch_replaced(void)
+{
+	return kho_scratch_cma && is_kho_boot();
 }

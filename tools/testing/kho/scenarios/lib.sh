@@ -83,6 +83,7 @@ kexec_load()
 # kexec_load_without PATTERNS STAGE [PARAMS]: kexec_load, leaving out the
 # parameters of this kernel's command line that match one of the glob
 # PATTERNS (those that PARAMS replace).
+# kexec_initrd=FILE loads FILE as the initrd instead of this kernel's.
 kexec_load_without()
 {
 	local c= w p out
@@ -95,8 +96,10 @@ kexec_load_without()
 		c="$c $w"
 	done
 	set +f
-	cat /sys/firmware/initrd > /tmp/initrd || fail "no /sys/firmware/initrd"
-	out=$(kexec -s -l /boot/Image --initrd=/tmp/initrd \
+	if [ -z "${kexec_initrd:-}" ]; then
+		cat /sys/firmware/initrd > /tmp/initrd || fail "no /sys/firmware/initrd"
+	fi
+	out=$(kexec -s -l /boot/Image --initrd="${kexec_initrd:-/tmp/initrd}" \
 		--append="$c $3" 2>&1) || fail "kexec -s -l: $out"
 }
 

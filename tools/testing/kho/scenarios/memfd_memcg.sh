@@ -14,7 +14,8 @@
 
 if [ -z "$kho_stage" ]; then
 	KHO_MEMFD_TOUCH=1 kho-memfd hold 2G > /tmp/hold.out &
-	wait_holder /tmp/hold.out
+	# 2 GiB, a page fault each 4 KiB, takes a while under TCG.
+	wait_holder /tmp/hold.out 600
 	expect_write $KHO/active 1
 	kexec_load 2
 	kexec -e

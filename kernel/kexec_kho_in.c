@@ -877,9 +877,18 @@ void __init kho_release_scratch(void)
 		return;
 
 	for (pfn = start_pfn; pfn < end_pfn; pfn += pageblock_nr_pages) {
-		/* A larger region replaced it: its pages are ordinary memory. */
-		if (replaced || cma_for_each_area(kho_cma_area_holds, &pfn))
+		if (cma_for_each_area(kho_cma_area_holds, &pfn))
 			continue;
+		/*
+		 * A larger region replaced it: its pages are ordinary memory.
+		 * The deferred struct page pass marks movable only the ranges
+		 * it frees, not these, which memblock holds.
+		 */
+		if (replaced) {
+			set_pageblock_migratetype(pfn_to_page(pfn),
+						  MIGRATE_MOVABLE);
+			continue;
+		}
 		set_pageblock_migratetype(pfn_to_page(pfn), MIGRATE_CMA);
 		page_zone(pfn_to_page(pfn))->cma_pages += pageblock_nr_pages;
 		totalcma_pages += pageblock_nr_pages;

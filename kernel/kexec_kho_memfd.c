@@ -73,7 +73,7 @@
 /* Tries of a pin that loses a migration race, a millisecond more each. */
 #define KHO_PIN_TRIES		10
 
-/* Pages charged at a time: mem_cgroup_try_charge_pages() takes an int. */
+/* Pages charged at a time, as mem_cgroup_try_charge_pages()'s unsigned int. */
 #define KHO_CHARGE_PAGES	BIT(30)
 
 /**
@@ -175,9 +175,9 @@ static long kho_memfd_pin_range(struct file *file, u64 token, loff_t start,
 }
 
 /*
- * Move out of CMA the folios @file has there now, at PRESERVE, so that
- * activation has only the folios added since to move. Costs a page cache
- * lookup per folio, and a migration per folio in CMA.
+ * Move out of CMA (and ZONE_MOVABLE) the folios @file has there now, at
+ * PRESERVE, so that activation has only the folios added since to move.
+ * Costs a page cache lookup per folio, and a migration per folio moved.
  */
 static int kho_memfd_migrate(struct file *file, u64 token)
 {
@@ -186,6 +186,7 @@ static int kho_memfd_migrate(struct file *file, u64 token)
 	unsigned int i, nr, nr_first;
 	struct folio_batch fbatch;
 	struct folio *folio;
+	loff_t start;
 	long got;
 
 	folio_batch_init(&fbatch);
@@ -195,18 +196,19 @@ static int kho_memfd_migrate(struct file *file, u64 token)
 		for (i = 0; i < nr; i++) {
 			folio = fbatch.folios[i];
 			if (!folio_is_longterm_pinnable(folio))
-				first[nr_first++] = folio_index(folio);
+				first[nr_first++] = folio->index;
 		}
 		/* A reference of ours would fail their migration. */
 		folio_batch_release(&fbatch);
 		for (i = 0; i < nr_first; i++) {
-			if ((loff_t)first[i] << PAGE_SHIFT >= size)
-				break;
-			got = kho_memfd_pin_range(file, token,
-						  (loff_t)first[i] << PAGE_SHIFT,
-						  ((loff_t)first[i] << PAGE_SHIFT) +
-						  PAGE_SIZE - 1, &folio, 1,
-						  &offset);
+			start = (loff_t)first[i] << PAGE_SHIFT;
+			if (start >= size)
+				continue;
+			/* Its first page, or what of it lies before the end. */
+			got = kho_memfd_pin_range(file, token, start,
+						  min_t(loff_t, start + PAGE_SIZE,
+							size) - 1,
+						  &folio, 1, &offset);
 			if (got < 0)
 				return got;
 			if (got)
@@ -890,8 +892,7 @@ static int kho_memfd_charge(struct mem_cgroup *memcg, u64 pages)
 	int err;
 
 	for (done = 0; done < pages; done += KHO_CHARGE_PAGES) {
-		err = mem_cgroup_try_charge_pages(memcg,
-						  GFP_NOWAIT | __GFP_NOWARN,
+		err = mem_cgroup_try_charge_pages(memcg, GFP_NOWAIT,
 						  min_t(u64, pages - done,
 							KHO_CHARGE_PAGES));
 		if (err) {

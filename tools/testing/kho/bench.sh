@@ -132,6 +132,11 @@ memfd_bench()
 			done
 		done
 	done
+	# The guest's command line holds 2048 bytes in all.
+	if [ ${#configs} -gt 1536 ]; then
+		echo "bench: kho_bench_memfd= of ${#configs} bytes does not fit on a command line: fewer sizes, modes or BENCH_MEMFD_REPEAT"
+		exit 1
+	fi
 	echo "bench: memfds of $sizes ($modes; fragmented: $frag_sizes), $repeat times each, a $mem guest"
 	grep -q '^CONFIG_TRANSPARENT_HUGEPAGE=y' "$KOUT/.config" 2>/dev/null ||
 		echo "bench: no huge pages: this kernel has no TRANSPARENT_HUGEPAGE (make bench FLAVOUR=bench BENCH=memfd)"

@@ -30,7 +30,9 @@
  *	succeeds: each failure must be ENOMEM or ENOSPC and leave the memfd
  *	waiting, and at least one must have been injected.
  *   kho-memfd cycles N SIZE...
- *	hold, keep writing to the first memfd through a mapping, and
+ *	hold, keep writing to the first memfd through a mapping (filling
+ *	the holes of a sparse one at first, one each half millisecond or
+ *	KHO_MEMFD_ADD_US microseconds), and
  *	activate and abort KHO N times: each activation must succeed
  *   kho-memfd bad
  *	every bad input of the outgoing side, and its errno
@@ -468,6 +470,30 @@ static void *writer(void *arg)
 	return NULL;
 }
 
+/*
+ * The writer of kho-memfd cycles: as writer(), but its first pass over a
+ * sparse memfd fills a hole every half millisecond (KHO_MEMFD_ADD_US), so
+ * that folios keep being added (some in CMA) while activations pin them.
+ */
+static void *adding_writer(void *arg)
+{
+	const char *pace = getenv("KHO_MEMFD_ADD_US");
+	struct vm_memfd *m = arg;
+	uint64_t *w = map(m, PROT_READ | PROT_WRITE);
+	long i, pages = m->size / page_size;
+	useconds_t us = pace ? strtoul(pace, NULL, 0) : 500;
+
+	for (;;) {
+		generation++;
+		for (i = 0; i < pages; i++) {
+			w[i * page_size / 8] = generation;
+			if (generation == 1 && m->sparse && i % SPARSE_STRIDE)
+				usleep(us);
+		}
+	}
+	return NULL;
+}
+
 static void write_file(const char *path, const char *text)
 {
 	int fd = open(path, O_WRONLY);
@@ -558,7 +584,7 @@ static void activate_cycles(long n)
 		printf("FAIL the first memfd is written to: not ,ro\n");
 		exit(2);
 	}
-	if (pthread_create(&thread, NULL, writer, &memfds[0]))
+	if (pthread_create(&thread, NULL, adding_writer, &memfds[0]))
 		fail("pthread_create");
 	while (generation < 1)
 		usleep(1000);

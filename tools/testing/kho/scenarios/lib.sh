@@ -405,18 +405,22 @@ boot_map_region()
 	printf '0x%x\n' $((a))
 }
 
-# activate_with_writer N: activate and abort KHO N times while kho-memfd
-# writes to a 256 MiB memfd that starts sparse (one page in 256), so that
-# folios are added, many in CMA, as activations pin them: every activation
-# must succeed, none having to say it could not move a folio out of CMA.
+# activate_with_writer N [US]: activate and abort KHO N times while kho-memfd
+# writes to a 256 MiB memfd that starts sparse (one page in 256) and whose
+# holes it fills one each US (500) microseconds at first, so that folios are
+# added, some in CMA, as activations pin them: every activation must
+# succeed, none having to say it could not move a folio out of CMA, and
+# some pages must have been migrated (else nothing was in CMA to move).
 activate_with_writer()
 {
 	local out moved
 
 	moved=$(sed -n 's/^pgmigrate_success //p' /proc/vmstat)
-	out=$(kho-memfd cycles "$1" 256M,sparse) || fail "$out"
+	out=$(KHO_MEMFD_ADD_US=${2:-500} kho-memfd cycles "$1" 256M,sparse) ||
+		fail "$out"
 	echo "$out"
 	expect_log "could not move out of CMA" 0
 	moved=$(($(sed -n 's/^pgmigrate_success //p' /proc/vmstat) - moved))
 	echo "$moved pages migrated meanwhile"
+	[ "$moved" -gt 0 ] || fail "no page was migrated: no folio was in CMA to move"
 }

@@ -2,7 +2,8 @@
 # RETRIEVE charges the whole memfd to the caller's memory cgroup at once,
 # without reclaim. From a cgroup whose memory.max (512 MiB) is smaller
 # than the 2 GiB memfd it fails with ENOMEM and one line, before any page
-# changes hands: no OOM kill, the memfd still waiting. From a cgroup with
+# changes hands: no OOM kill, the memfd still waiting, MemTotal,
+# Committed_AS and the cgroup's charge as before. From a cgroup with
 # room the same RETRIEVE gets it back, and the cgroup is charged for it.
 # cmdline: kho_scratch=64M
 # needs: MEMCG
@@ -29,9 +30,16 @@ mkdir $cg/small $cg/large || fail "cannot make cgroups"
 expect_write $cg/small/memory.max 512M
 expect_write $cg/large/memory.max 3G
 
+total=$(meminfo MemTotal) committed=$(meminfo Committed_AS)
 out=$(sh -c "echo \$\$ > $cg/small/cgroup.procs &&
 	     KHO_MEMFD_TOUCH=1 exec kho-memfd retrieve 2G") &&
 	fail "RETRIEVE of 2 GiB succeeded under memory.max=512M"
+# The refusal undid what it had counted: managed memory, the commit, the charge.
+expect_eq "MemTotal after the refused RETRIEVE" "$(meminfo MemTotal)" "$total"
+[ $(($(meminfo Committed_AS) - committed)) -lt 65536 ] ||
+	fail "Committed_AS grew from $committed to $(meminfo Committed_AS) kB"
+[ "$(cat $cg/small/memory.current)" -lt $((64 << 20)) ] ||
+	fail "the small cgroup still holds $(cat $cg/small/memory.current) bytes"
 echo "$out" | grep -q "^FAIL KHO_IOC_RETRIEVE_FD: Cannot allocate memory$" ||
 	fail "RETRIEVE under memory.max=512M: $out"
 expect_log "kho: memfd: memfd 0x42 of the handover is not retrieved yet: no room under the memory cgroup's limit: -12\$" 1

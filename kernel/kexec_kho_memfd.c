@@ -910,7 +910,7 @@ static int kho_memfd_charge(struct mem_cgroup *memcg, u64 pages)
 static void kho_memfd_manage(const struct kho_memfd_in *in, bool manage)
 {
 	const struct kho_memfd_map *map;
-	struct zone *zone = NULL;
+	struct zone *zone = NULL, *here;
 	unsigned long pages = 0;
 	phys_addr_t first = 0, addr;
 	unsigned int order;
@@ -919,12 +919,13 @@ static void kho_memfd_manage(const struct kho_memfd_in *in, bool manage)
 	for (map = kho_memfd_first(in); map; map = kho_memfd_next(map)) {
 		for (i = 0; i < map->nr; i++) {
 			addr = kho_memfd_folio(&map->folio[i], &order);
-			if (pages && page_zone(phys_to_page(addr)) != zone) {
+			here = page_zone(phys_to_page(addr));
+			if (pages && here != zone) {
 				kho_manage_pages(first, pages, manage);
 				pages = 0;
 			}
 			if (!pages) {
-				zone = page_zone(phys_to_page(addr));
+				zone = here;
 				first = addr;
 			}
 			pages += 1UL << order;

@@ -913,6 +913,7 @@ static phys_addr_t __init kho_alloc_in_one_zone(phys_addr_t size)
 void __init kho_reserve_scratch(void)
 {
 	phys_addr_t early = kho_early_size();
+	const char *where = "in one memory zone";
 	phys_addr_t base, size, inherited = 0;
 	struct cma *cma;
 	int err;
@@ -948,6 +949,7 @@ void __init kho_reserve_scratch(void)
 	err = cma_init_reserved_mem(base, size, 0, "kho", &cma);
 	if (err) {
 		memblock_phys_free(base, size);
+		where = "as a CMA area";
 		goto fail;
 	}
 
@@ -965,11 +967,11 @@ void __init kho_reserve_scratch(void)
 
 fail:
 	if (inherited)
-		pr_err("cannot reserve %llu MiB of scratch in one memory zone: %d; the next handover reuses the inherited region of %llu MiB\n",
-		       (u64)size >> 20, err, (u64)inherited >> 20);
+		pr_err("cannot reserve %llu MiB of scratch %s: %d; the next handover reuses the inherited region of %llu MiB\n",
+		       (u64)size >> 20, where, err, (u64)inherited >> 20);
 	else
-		pr_err("cannot reserve %llu MiB of scratch in one memory zone: %d, KHO is unavailable\n",
-		       (u64)size >> 20, err);
+		pr_err("cannot reserve %llu MiB of scratch %s: %d, KHO is unavailable\n",
+		       (u64)size >> 20, where, err);
 }
 
 /**

@@ -457,18 +457,52 @@ int kho_mem_cache_build(const void *fdt, phys_addr_t scratch_base,
 }
 EXPORT_SYMBOL_IF_KUNIT(kho_mem_cache_build);
 
-static int kho_u64_cmp(const void *a, const void *b)
-{
-	u64 x = *(const u64 *)a, y = *(const u64 *)b;
+/* Values of the scratch space kho_sort_u64() needs besides its input. */
+#define KHO_SORT_SPACE(n)	((n) + 256)
 
-	return x < y ? -1 : x > y;
+/*
+ * Sort @n values in O(n), whatever they are: a radix sort by bytes, least
+ * significant first, that skips the bytes all values share (the low 12 and
+ * the high bits of physical addresses). A memfd of small pages hands over
+ * millions of folios, whose comparison sort would take seconds of the
+ * next kernel's boot. @space holds KHO_SORT_SPACE(@n) values.
+ */
+static void kho_sort_u64(u64 *values, size_t n, u64 *space)
+{
+	u64 *from = values, *to = space, *count = space + n, *sorted;
+	u64 diff = 0, c, sum;
+	unsigned int shift, digit;
+	size_t i;
+
+	for (i = 1; i < n; i++)
+		diff |= values[i] ^ values[0];
+	for (shift = 0; shift < 64; shift += 8) {
+		if (!((diff >> shift) & 0xff))
+			continue;
+		memset(count, 0, 256 * sizeof(*count));
+		for (i = 0; i < n; i++)
+			count[(from[i] >> shift) & 0xff]++;
+		for (sum = 0, digit = 0; digit < 256; digit++) {
+			c = count[digit];
+			count[digit] = sum;
+			sum += c;
+		}
+		for (i = 0; i < n; i++)
+			to[count[(from[i] >> shift) & 0xff]++] = from[i];
+		sorted = to;
+		to = from;
+		from = sorted;
+	}
+	if (from != values)
+		memcpy(values, from, n * sizeof(*values));
 }
 
 /*
- * Entries [a, b) with sorted starts and ends, swept over @ranges: @visit is
- * called for each longest run whose pages the same number of entries name.
+ * Entries [a, b) with their starts and ends, sorted here with @space of
+ * KHO_SORT_SPACE(@n) values, swept over @ranges: @visit is called for each
+ * longest run whose pages the same number of entries name.
  */
-static void kho_mem_sweep(u64 *starts, u64 *ends, size_t n,
+static void kho_mem_sweep(u64 *starts, u64 *ends, size_t n, u64 *space,
 			  const struct kho_mem *ranges, size_t nr,
 			  void (*visit)(const struct kho_mem *run,
 					unsigned long users, void *arg),
@@ -478,8 +512,8 @@ static void kho_mem_sweep(u64 *starts, u64 *ends, size_t n,
 	struct kho_mem run;
 	u64 end;
 
-	sort(starts, n, sizeof(*starts), kho_u64_cmp, NULL);
-	sort(ends, n, sizeof(*ends), kho_u64_cmp, NULL);
+	kho_sort_u64(starts, n, space);
+	kho_sort_u64(ends, n, space);
 	for (i = 0; i < nr; i++) {
 		run.addr = ranges[i].addr;
 		end = ranges[i].addr + ranges[i].len;
@@ -513,8 +547,9 @@ static void kho_mem_sweep(u64 *starts, u64 *ends, size_t n,
  *
  * Sweeps over the sorted starts and ends of the entries, widened to pages,
  * instead of walking the pages of each entry: many entries naming one large
- * range cost no more than one. Runs in O(n log n + m) for n entries and m
- * ranges, and calls @visit at most 2n + m times.
+ * range cost no more than one. Runs in O(n + m) for n entries and m ranges
+ * (the starts and ends are radix-sorted), and calls @visit at most 2n + m
+ * times.
  *
  * Return: 0; -EINVAL for an entry that wraps around the address space;
  * -ENOMEM.
@@ -534,10 +569,11 @@ int kho_mem_count_users(const void *fdt, const struct kho_mem *extra,
 
 	while (kho_mem_iter_next(fdt, &it))
 		count += it.len / sizeof(pages);
-	starts = kvmalloc_array(count ?: 1, 2 * sizeof(*starts), GFP_KERNEL);
+	starts = kvmalloc_array(2 * count + KHO_SORT_SPACE(count),
+				sizeof(*starts), GFP_KERNEL);
 	if (!starts)
 		return -ENOMEM;
-	ends = starts + (count ?: 1);
+	ends = starts + count;
 
 	memset(&it, 0, sizeof(it));
 	while (kho_mem_iter_next(fdt, &it)) {
@@ -562,7 +598,7 @@ int kho_mem_count_users(const void *fdt, const struct kho_mem *extra,
 		starts[n] = pages.addr;
 		ends[n++] = pages.addr + pages.len;
 	}
-	kho_mem_sweep(starts, ends, n, ranges, nr, visit, arg);
+	kho_mem_sweep(starts, ends, n, ends + count, ranges, nr, visit, arg);
 free:
 	kvfree(starts);
 	return err;
@@ -590,13 +626,16 @@ int kho_mem_count_entries(const struct kho_mem *mem, size_t nr,
 {
 	struct kho_mem *ranges;
 	size_t i, n = 0;
-	u64 *starts, *ends;
+	u64 *starts, *ends, *space;
 	int err = 0;
 
 	ranges = kvmalloc_array(nr ?: 1, sizeof(*ranges) + 2 * sizeof(*starts),
 				GFP_KERNEL);
-	if (!ranges)
-		return -ENOMEM;
+	space = kvmalloc_array(KHO_SORT_SPACE(nr), sizeof(*space), GFP_KERNEL);
+	if (!ranges || !space) {
+		err = -ENOMEM;
+		goto free;
+	}
 	starts = (u64 *)(ranges + (nr ?: 1));
 	ends = starts + (nr ?: 1);
 
@@ -612,9 +651,10 @@ int kho_mem_count_entries(const struct kho_mem *mem, size_t nr,
 		n++;
 	}
 	sort(ranges, n, sizeof(*ranges), kho_mem_cmp, NULL);
-	kho_mem_sweep(starts, ends, n, ranges, kho_merge_mem(ranges, n), visit,
-		      arg);
+	kho_mem_sweep(starts, ends, n, space, ranges, kho_merge_mem(ranges, n),
+		      visit, arg);
 free:
+	kvfree(space);
 	kvfree(ranges);
 	return err;
 }

@@ -76,6 +76,9 @@
 /* Pages charged at a time, as mem_cgroup_try_charge_pages()'s unsigned int. */
 #define KHO_CHARGE_PAGES	BIT(30)
 
+/* Small folios RETRIEVE puts into the page cache under one lock. */
+#define KHO_MEMFD_INSERT_BATCH	32
+
 /**
  * struct kho_memfd - a memfd preserved through /dev/kho
  * @list: in kho_memfds
@@ -641,6 +644,25 @@ static size_t __init kho_memfd_walk(struct kho_memfd_in *in,
 				  &in->why);
 }
 
+/*
+ * Join each of the @nr entries of @extra that starts where the one before
+ * ends to it: a memfd's small folios mostly lie one after the other, and
+ * the users of its pages are then counted over a few long entries rather
+ * than one per folio. Returns how many are left.
+ */
+static size_t __init kho_memfd_join(struct kho_mem *extra, size_t nr)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < nr; i++) {
+		if (n && extra[n - 1].addr + extra[n - 1].len == extra[i].addr)
+			extra[n - 1].len += extra[i].len;
+		else
+			extra[n++] = extra[i];
+	}
+	return n;
+}
+
 static int kho_memfd_in_cmp(const void *a, const void *b)
 {
 	const struct kho_memfd_in *x = a, *y = b;
@@ -728,7 +750,8 @@ int __init kho_memfd_scan(const void *fdt, struct kho_mem **extra,
 	for (in = kho_memfds_in; in < kho_memfds_in + n; in++) {
 		if (in->why)
 			continue;
-		count = kho_memfd_walk(in, *extra + *nr);
+		count = kho_memfd_join(*extra + *nr,
+				       kho_memfd_walk(in, *extra + *nr));
 		/*
 		 * A driver may claim and write what a "mem" entry names: its
 		 * map would change under RETRIEVE, its folios be shared.
@@ -936,12 +959,31 @@ static void kho_memfd_manage(const struct kho_memfd_in *in, bool manage)
 		kho_manage_pages(first, pages, manage);
 }
 
+/* Folios of a shmem memfd on their way into its file, with their offsets. */
+struct kho_memfd_batch {
+	unsigned int nr;
+	struct folio *folio[KHO_MEMFD_INSERT_BATCH];
+	pgoff_t index[KHO_MEMFD_INSERT_BATCH];
+};
+
+/* Put the folios gathered in @batch into @file, which takes them. */
+static void kho_memfd_insert_batch(struct file *file,
+				   struct kho_memfd_batch *batch)
+{
+	if (!batch->nr)
+		return;
+	shmem_insert_folios(file, batch->folio, batch->index, batch->nr);
+	batch->nr = 0;
+}
+
 /*
- * Put the folio of @in's map entry @f into @file, which takes it: a
- * shmem folio with the charge kho_memfd_charge() took for it from @memcg.
+ * Adopt the folio of @in's map entry @f for @file: a hugetlb folio goes
+ * in at once, a shmem folio, with the charge kho_memfd_charge() took for
+ * it from @memcg, joins @batch, inserted when full.
  */
 static void kho_memfd_insert(const struct kho_memfd_in *in, struct file *file,
 			     struct mem_cgroup *memcg,
+			     struct kho_memfd_batch *batch,
 			     const struct kho_memfd_folio *f)
 {
 	struct folio *folio;
@@ -952,13 +994,16 @@ static void kho_memfd_insert(const struct kho_memfd_in *in, struct file *file,
 	if (in->huge_order) {
 		folio = kho_adopt_huge_page(addr, order);
 		hugetlb_insert_folio(file, folio, f->index);
-	} else {
-		folio = kho_adopt_folio(addr, order);
-		if (memcg)
-			mem_cgroup_commit_charge(folio, memcg);
-		shmem_insert_folio(file, folio, f->index);
+		folio_put(folio);
+		return;
 	}
-	folio_put(folio);
+	folio = kho_adopt_folio(addr, order);
+	if (memcg)
+		mem_cgroup_commit_charge(folio, memcg);
+	batch->folio[batch->nr] = folio;
+	batch->index[batch->nr++] = f->index;
+	if (batch->nr == KHO_MEMFD_INSERT_BATCH)
+		kho_memfd_insert_batch(file, batch);
 }
 
 /*
@@ -975,6 +1020,7 @@ static struct file *kho_memfd_rebuild(struct kho_memfd_in *in,
 				      const char **why_now)
 {
 	const struct kho_memfd_map *map, *first;
+	struct kho_memfd_batch batch = { .nr = 0 };
 	struct mem_cgroup *memcg = NULL;
 	u64 i, done = 0, pages = 0;
 	unsigned int order;
@@ -1024,9 +1070,11 @@ static struct file *kho_memfd_rebuild(struct kho_memfd_in *in,
 	/* Nothing fails from here on: every folio changes hands. */
 	for (map = first; map; map = kho_memfd_next(map)) {
 		for (i = 0; i < map->nr; i++, done++)
-			kho_memfd_insert(in, file, memcg, &map->folio[i]);
+			kho_memfd_insert(in, file, memcg, &batch,
+					 &map->folio[i]);
 		cond_resched();
 	}
+	kho_memfd_insert_batch(file, &batch);
 	mem_cgroup_put(memcg);
 	/* Only the file map's pages are left to free. */
 	kho_memfd_put(in, done);

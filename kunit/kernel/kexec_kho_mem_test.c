@@ -484,6 +484,38 @@ static void kho_mem_counts_shared_entries_once(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, log->users[0], SHARED_ENTRIES);
 }
 
+/*
+ * Entries whose addresses differ in every byte the radix sort looks at,
+ * listed from the highest down, each twice: counted in address order.
+ */
+static void kho_mem_counts_entries_far_apart(struct kunit *test)
+{
+	const unsigned int nr = 16;
+	struct users_log *log;
+	struct kho_mem *mem;
+	unsigned int i;
+
+	log = kunit_kzalloc(test, sizeof(*log), GFP_KERNEL);
+	mem = kunit_kcalloc(test, 2 * nr, sizeof(*mem), GFP_KERNEL);
+	KUNIT_ASSERT_TRUE(test, log && mem);
+	for (i = 0; i < nr; i++) {
+		/* Every byte above the page offset changes between entries. */
+		mem[i].addr = (u64)(nr - i) * 0x0101010101010000ULL / 16;
+		mem[i].addr &= PAGE_MASK;
+		mem[i].len = P;
+		mem[nr + i] = mem[i];
+	}
+	KUNIT_ASSERT_EQ(test, kho_mem_count_entries(mem, 2 * nr, log_users,
+						    log), 0);
+	KUNIT_ASSERT_EQ(test, log->nr, nr);
+	for (i = 0; i < nr; i++) {
+		KUNIT_EXPECT_EQ_MSG(test, log->runs[i].addr,
+				    mem[nr - 1 - i].addr, "run %u", i);
+		KUNIT_EXPECT_EQ_MSG(test, log->runs[i].len, P, "run %u", i);
+		KUNIT_EXPECT_EQ_MSG(test, log->users[i], 2, "run %u", i);
+	}
+}
+
 /* The largest folio of the page cache, and where the test's folios lie. */
 #define FILE_MAP_BIG		MAX_PAGECACHE_ORDER
 #define FILE_MAP_FOLIO(n)	((phys_addr_t)SZ_1G + (n) * SZ_64M)
@@ -726,6 +758,7 @@ static struct kunit_case kho_mem_cases[] = {
 	KUNIT_CASE(kho_mem_counts_shared_range_once),
 	KUNIT_CASE(kho_mem_counts_entries),
 	KUNIT_CASE(kho_mem_counts_shared_entries_once),
+	KUNIT_CASE(kho_mem_counts_entries_far_apart),
 	KUNIT_CASE(kho_mem_file_map_sound),
 	KUNIT_CASE(kho_mem_file_map_damaged),
 	KUNIT_CASE(kho_mem_file_map_hugetlb),

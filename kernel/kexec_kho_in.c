@@ -1299,9 +1299,12 @@ bool kho_mem_named(const struct kho_mem *r)
  */
 bool __init kho_tracker_holds(phys_addr_t phys, unsigned int order)
 {
+	/* Boot is single-threaded here: the leaf of the last block asked. */
+	static size_t hint __initdata;
+
 	return PAGE_ALIGNED(phys) &&
-	       kho_tracker_test(kho_in.leaves, kho_in.nr_leaves,
-				PHYS_PFN(phys), order);
+	       kho_tracker_test_near(kho_in.leaves, kho_in.nr_leaves,
+				     PHYS_PFN(phys), order, &hint);
 }
 
 /**

@@ -130,6 +130,9 @@ const char *kho_tracker_check(u64 phys, const struct kho_mem *scratch,
 size_t kho_tracker_pages(u64 phys, struct kho_mem *pages);
 void kho_tracker_iter_start(struct kho_tracker_iter *it, u64 phys);
 bool kho_tracker_next(struct kho_tracker_iter *it, struct kho_mem *run);
+bool kho_tracker_test_near(const struct kho_tracker_leaf *const *leaves,
+			   size_t nr, u64 pfn, unsigned int order,
+			   size_t *hint);
 bool kho_tracker_test(const struct kho_tracker_leaf *const *leaves,
 		      size_t nr, u64 pfn, unsigned int order);
 bool kho_tracker_holds(phys_addr_t phys, unsigned int order);

@@ -959,6 +959,55 @@ bool kho_tracker_next(struct kho_tracker_iter *it, struct kho_mem *run)
 EXPORT_SYMBOL_IF_KUNIT(kho_tracker_next);
 
 /**
+ * kho_tracker_test_near() - does a tracker preserve a block? Ask near the last
+ * @leaves: the tracker's leaves, in its order (by order, then first frame)
+ * @nr: number of @leaves
+ * @pfn: the frame of the block's first page
+ * @order: its order
+ * @hint: index of the leaf to look at first (any value, @nr for none); set
+ *	  to that of the leaf that covers the block, if one does
+ *
+ * A file map lists folios that mostly share a leaf with the folio before:
+ * with the previous answer's @hint, most of them cost O(1).
+ *
+ * Return: true if the bit of the block of 2^@order pages at @pfn is set,
+ * found in O(1) in @hint's leaf, else in O(log @nr).
+ */
+bool kho_tracker_test_near(const struct kho_tracker_leaf *const *leaves,
+			   size_t nr, u64 pfn, unsigned int order,
+			   size_t *hint)
+{
+	u64 span = (u64)KHO_TRACKER_LEAF_BITS << order;
+	u64 first = pfn - pfn % span;
+	size_t lo = *hint, hi = nr, mid;
+	const u64 *bits;
+	u64 bit;
+
+	if (order > KHO_TRACKER_MAX_ORDER || pfn % (1ULL << order))
+		return false;
+	if (lo >= nr || leaves[lo]->order != order ||
+	    leaves[lo]->first_pfn != first) {
+		lo = 0;
+		while (lo < hi) {
+			mid = lo + (hi - lo) / 2;
+			if (leaves[mid]->order < order ||
+			    (leaves[mid]->order == order &&
+			     leaves[mid]->first_pfn < first))
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		if (lo == nr || leaves[lo]->order != order ||
+		    leaves[lo]->first_pfn != first)
+			return false;
+		*hint = lo;
+	}
+	bits = phys_to_virt(leaves[lo]->bitmap);
+	bit = (pfn - first) >> order;
+	return bits[bit / 64] & (1ULL << (bit % 64));
+}
+
+/**
  * kho_tracker_test() - does a tracker preserve a block?
  * @leaves: the tracker's leaves, in its order (by order, then first frame)
  * @nr: number of @leaves
@@ -971,29 +1020,9 @@ EXPORT_SYMBOL_IF_KUNIT(kho_tracker_next);
 bool kho_tracker_test(const struct kho_tracker_leaf *const *leaves,
 		      size_t nr, u64 pfn, unsigned int order)
 {
-	u64 span = (u64)KHO_TRACKER_LEAF_BITS << order;
-	u64 first = pfn - pfn % span;
-	size_t lo = 0, hi = nr, mid;
-	const u64 *bits;
-	u64 bit;
+	size_t hint = nr;
 
-	if (order > KHO_TRACKER_MAX_ORDER || pfn % (1ULL << order))
-		return false;
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		if (leaves[mid]->order < order ||
-		    (leaves[mid]->order == order &&
-		     leaves[mid]->first_pfn < first))
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (lo == nr || leaves[lo]->order != order ||
-	    leaves[lo]->first_pfn != first)
-		return false;
-	bits = phys_to_virt(leaves[lo]->bitmap);
-	bit = (pfn - first) >> order;
-	return bits[bit / 64] & (1ULL << (bit % 64));
+	return kho_tracker_test_near(leaves, nr, pfn, order, &hint);
 }
 EXPORT_SYMBOL_IF_KUNIT(kho_tracker_test);
 

@@ -552,11 +552,17 @@ static void check_tracker_test(u64 tracker, size_t nr_leaves)
 static const struct kho_tracker_leaf **fuzz_leaves;
 static size_t fuzz_nr_leaves;
 
+/*
+ * As kho_tracker_holds(), with a hint kept from one call to the next, and
+ * from one input to the next: a stale hint must be found out.
+ */
 static bool fuzz_holds(phys_addr_t phys, unsigned int order)
 {
+	static size_t hint;
+
 	return PAGE_ALIGNED(phys) &&
-	       kho_tracker_test(fuzz_leaves, fuzz_nr_leaves, phys / PAGE_SIZE,
-				order);
+	       kho_tracker_test_near(fuzz_leaves, fuzz_nr_leaves,
+				     phys / PAGE_SIZE, order, &hint);
 }
 
 /*
@@ -724,9 +730,9 @@ static void check_file_map(u64 map, u64 nr_folios, u64 size,
 	u64 *pages;
 
 	/*
-	 * Per page it reads: a call of fuzz_holds(), where kho_tracker_test()
-	 * maps the leaf's bits if it finds the leaf, then phys_to_virt() of
-	 * the page; per folio it reads, a call of fuzz_holds(). It follows
+	 * Per page it reads: a call of fuzz_holds(), where
+	 * kho_tracker_test_near() maps the leaf's bits if it finds the leaf,
+	 * then phys_to_virt() of the page; per folio it reads, a call of fuzz_holds(). It follows
 	 * the pages read_file_map() read, and stops at the latest where that
 	 * stopped: at a page whose count is wrong, or at the first page it
 	 * reads again, whose first folio comes before the last one read.
